@@ -1,0 +1,108 @@
+"""The per-invocation context of the command line: vault, config, today, colour.
+
+Kept apart from :mod:`pcrm.cli` so that command modules (``cli_*.py``) can share
+it without importing each other. No click here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from functools import cached_property
+from pathlib import Path
+
+from .config import Config, load_config
+from .errors import ParseError, UsageError
+from .model import Contact
+from .timeutil import parse_iso_date
+from .vault import Snapshot, find_contact, find_vault, read_vault
+
+
+def state_dir(root: Path) -> Path:
+    """Where derived, per-machine files go (cache, feed token): never a tracked file.
+
+    ``$PCRM_CACHE_DIR`` if set; else ``.git/pcrm`` inside the vault's repository;
+    else a per-user cache folder keyed by the vault's path.
+    """
+    override = os.environ.get("PCRM_CACHE_DIR")
+    if override:
+        return Path(override)
+    dot_git = root / ".git"
+    if dot_git.is_dir():
+        return dot_git / "pcrm"
+    if dot_git.is_file():  # a worktree or submodule: "gitdir: /path/to/gitdir"
+        try:
+            text = dot_git.read_text(encoding="utf-8").strip()
+            if text.startswith("gitdir:"):
+                gitdir = Path(text[len("gitdir:"):].strip())
+                return (root / gitdir if not gitdir.is_absolute() else gitdir) / "pcrm"
+        except OSError:
+            pass
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return base / "pcrm" / digest
+
+
+class App:
+    """What every command needs, computed on first use."""
+
+    def __init__(self, vault: str | None = None, today: str | None = None,
+                 color: bool | None = None) -> None:
+        self._vault_option = vault
+        self._today_option = today
+        self.color = color
+
+    @cached_property
+    def root(self) -> Path:
+        return find_vault(self._vault_option)
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.root)
+
+    @cached_property
+    def today(self) -> dt.date:
+        text, source = self._today_option, "--today"
+        if not text:
+            text, source = os.environ.get("PCRM_TODAY"), "PCRM_TODAY"
+        if text:
+            try:
+                return parse_iso_date(text)
+            except ValueError as exc:
+                raise UsageError(f"{source}: {exc}") from None
+        return dt.datetime.now(self.config.timezone).date()
+
+    def now(self) -> dt.datetime:
+        """The current time in the vault's time zone (on the pinned day if --today)."""
+        now = dt.datetime.now(self.config.timezone)
+        if now.date() != self.today:
+            return dt.datetime.combine(self.today, dt.time(12), self.config.timezone)
+        return now
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        return read_vault(self.root, self.config)
+
+    @cached_property
+    def state_dir(self) -> Path:
+        return state_dir(self.root)
+
+    def contact(self, query: str, *, must_parse: bool = False) -> Contact:
+        """Find a contact; with *must_parse*, refuse one whose file has errors."""
+        snapshot = self.snapshot
+        try:
+            contact = find_contact(snapshot.contacts, query)
+        except Exception:
+            # A file that fails to parse has no contact: say why rather than "not found".
+            key = query.strip().removesuffix(".md").removeprefix("contacts/").casefold()
+            for path, parsed in snapshot.files.items():
+                stem = path.removeprefix("contacts/").removesuffix(".md").casefold()
+                if parsed.contact is None and path.startswith("contacts/") and \
+                        (stem == key or stem.startswith(key)) and parsed.diagnostics:
+                    raise ParseError(f"cannot use this contact: {parsed.diagnostics[0]}") from None
+            raise
+        if must_parse:
+            errors = [d for d in snapshot.files[contact.path].diagnostics if d.is_error]
+            if errors:
+                raise ParseError(f"fix this file first: {errors[0]}")
+        return contact

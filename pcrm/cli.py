@@ -1,0 +1,94 @@
+"""The ``pcrm`` command line: thin Click commands over the core modules.
+
+Errors: every :class:`~pcrm.errors.PcrmError` is turned into one ``Error: ...``
+line and its exit code in :meth:`PcrmGroup.invoke`, the only place that does so.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .app import App
+from .errors import PcrmError
+
+pass_app = click.make_pass_decorator(App)
+
+
+class PcrmGroup(click.Group):
+    """A group that turns pcrm's errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except PcrmError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:  # `pcrm list | head`
+            sys.stderr.close()
+            ctx.exit(0)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: one line, the details on request
+            if os.environ.get("PCRM_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} "
+                       "(set PCRM_DEBUG=1 for details, and please report it)", err=True)
+            ctx.exit(70)
+
+
+@click.group(cls=PcrmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--vault", metavar="PATH", help="The vault folder (default: $PCRM_VAULT, "
+              "else the nearest folder with a .pcrm.yaml above the current one).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Pretend today is this date "
+              "(also $PCRM_TODAY); for demos and tests.")
+@click.option("--no-color", is_flag=True, help="No colours (also $NO_COLOR).")
+@click.version_option(__version__, prog_name="pcrm")
+@click.pass_context
+def cli(ctx: click.Context, vault: str | None, today: str | None, no_color: bool) -> None:
+    """pcrm: a plain-text, Git-backed personal CRM for people who network.
+
+    Each contact is a Markdown file in your vault; pcrm tells you whom you owe a
+    follow-up and by when.
+
+    \b
+    Example:
+      pcrm init ~/network && cd ~/network
+      pcrm new "Jane Doe" --company Acme --role "Engineering Manager"
+      pcrm log jane interview "phone screen" --expect 2026-12-09
+      pcrm status
+    """
+    color = False if (no_color or os.environ.get("NO_COLOR")) else None
+    ctx.obj = App(vault=vault, today=today, color=color)
+
+
+def emit_json(data: Any) -> None:
+    """Machine-readable output: one JSON document, UTF-8, stable key order."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def fail_on(check: Callable[[], Any]) -> Any:
+    """Run *check*; convert ValueError from the core's parsers to a usage error."""
+    from .errors import UsageError
+
+    try:
+        return check()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def main() -> None:
+    """Entry point of the console script and ``python -m pcrm``."""
+    cli(prog_name="pcrm")
+
+
+# The commands live in one module per job; importing them registers them.
+from . import cli_contacts, cli_feed, cli_git, cli_status  # noqa: E402,F401

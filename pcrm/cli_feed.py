@@ -1,0 +1,2 @@
+"""Commands for the calendar feed: ``pcrm calendar`` and ``pcrm serve`` (to be written)."""
+from __future__ import annotations

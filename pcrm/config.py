@@ -1,0 +1,304 @@
+"""The vault config, ``.pcrm.yaml``: every key optional, every value validated.
+
+An unknown key or a bad value raises :class:`~pcrm.errors.ConfigError` naming
+the file, the line and the key (``.pcrm.yaml:4:3: nudge.after: ...``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import yamlload
+from .errors import ConfigError
+from .model import CLASSES, INBOUND, MEETING, NOTE, OUTBOUND
+from .timeutil import Duration, parse_cadence, parse_duration
+
+CONFIG_NAME = ".pcrm.yaml"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An interaction kind: its class and, for meetings, its thank-you window."""
+
+    name: str
+    klass: str
+    window: Duration | None = None
+
+
+DEFAULT_KINDS: dict[str, Kind] = {
+    "interview": Kind("interview", MEETING, Duration(24, "h")),
+    "coffee": Kind("coffee", MEETING, Duration(24, "h")),
+    "call": Kind("call", MEETING, Duration(24, "h")),
+    "meeting": Kind("meeting", MEETING, Duration(24, "h")),
+    "chat": Kind("chat", MEETING, Duration(24, "h")),
+    "event": Kind("event", MEETING, Duration(48, "h")),
+    "email": Kind("email", OUTBOUND),
+    "message": Kind("message", OUTBOUND),
+    "linkedin": Kind("linkedin", OUTBOUND),
+    "connect": Kind("connect", OUTBOUND),
+    "sent": Kind("sent", OUTBOUND),
+    "reply": Kind("reply", INBOUND),
+    "received": Kind("received", INBOUND),
+    "note": Kind("note", NOTE),
+}
+
+
+def _local_timezone() -> tuple[dt.tzinfo, str]:
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name), name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:  # /etc/localtime -> .../zoneinfo/Europe/Paris
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+            return ZoneInfo(name), name
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    return dt.timezone.utc, "UTC"
+
+
+@dataclass
+class Config:
+    """Validated vault settings with their defaults."""
+
+    timezone: dt.tzinfo = field(default_factory=lambda: _local_timezone()[0])
+    timezone_name: str = field(default_factory=lambda: _local_timezone()[1])
+    kinds: dict[str, Kind] = field(default_factory=lambda: dict(DEFAULT_KINDS))
+    nudge_after: Duration = Duration(7, "d")
+    nudge_limit: int = 2
+    cadence_default: Duration | None = None
+    cadence_tags: dict[str, Duration | None] = field(default_factory=dict)
+    calendar_name: str = "pcrm follow-ups"
+    calendar_refresh: Duration = Duration(6, "h")
+    calendar_minimal: bool = False
+    calendar_alarm: Duration | None = None
+    signature_name: str | None = None
+    signature_phone: str | None = None
+    path: str = CONFIG_NAME
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def kind_class(self, kind: str) -> str | None:
+        found = self.kinds.get(kind)
+        return found.klass if found else None
+
+    def fingerprint(self) -> str:
+        """A stable text that changes whenever a setting that affects parsing does."""
+        kinds = ";".join(f"{k.name}={k.klass}/{k.window}" for k in
+                         sorted(self.kinds.values(), key=lambda k: k.name))
+        return kinds
+
+
+# -- validators: each takes the raw value and returns the parsed one or raises ValueError
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a non-empty string, not {value!r}")
+    return value.strip()
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 100:
+        raise ValueError(f"must be a whole number from 1 to 100, not {value!r}")
+    return value
+
+
+def _window(value: Any) -> Duration:
+    return parse_duration(value, units="hdw")
+
+
+def _timezone(value: Any) -> tuple[dt.tzinfo, str]:
+    name = _string(value)
+    try:
+        return ZoneInfo(name), name
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Europe/Paris)") from None
+
+
+def _optional_duration(value: Any) -> Duration | None:
+    if value is None or value is False or (isinstance(value, str) and value.lower() == "none"):
+        return None
+    return parse_duration(value, units="hdw")
+
+
+# Flat table of leaf settings: dotted key -> (attribute, validator, help).
+SETTINGS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
+    "timezone": ("timezone", _timezone, "IANA time zone for timed deadlines (default: the system's)"),
+    "nudge.after": ("nudge_after", lambda v: parse_duration(v, units="dw"),
+                    "wait this long after an unanswered message before a nudge (default 7d)"),
+    "nudge.limit": ("nudge_limit", _positive_int,
+                    "stop nudging after this many unanswered nudges (default 2)"),
+    "cadence.default": ("cadence_default", parse_cadence,
+                        "keep-in-touch cadence for everyone (default none)"),
+    "calendar.name": ("calendar_name", _string, "the calendar's name in calendar apps"),
+    "calendar.refresh": ("calendar_refresh", _window,
+                         "how often calendar apps should refresh the feed (default 6h)"),
+    "calendar.minimal": ("calendar_minimal", _boolean,
+                         "privacy mode: initials only, no notes in the feed (default false)"),
+    "calendar.alarm": ("calendar_alarm", _optional_duration,
+                       "add a reminder this long before each follow-up (default none)"),
+    "signature.name": ("signature_name", _string, "your name, for follow-up drafts"),
+    "signature.phone": ("signature_phone", _string, "your phone number, for follow-up drafts"),
+}
+SECTIONS = {"nudge", "cadence", "calendar", "signature"}
+
+
+def _fail(key: str, message: str, lines: dict[tuple, int], path: str) -> ConfigError:
+    line = lines.get(tuple(key.split("."))) or lines.get((key.split(".")[0],)) or 1
+    return ConfigError(f"{key}: {message}", path=path, line=line)
+
+
+def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
+    """Parse and validate the text of a ``.pcrm.yaml``."""
+    try:
+        data, lines = yamlload.load_with_lines(text)
+    except yamlload.YamlError as exc:
+        raise ConfigError(exc.message, path=path, line=exc.line, col=exc.col) from None
+    config = Config(path=path)
+    if data is None:
+        return config
+    if not isinstance(data, dict):
+        raise ConfigError("the config must be a mapping of keys to values", path=path, line=1)
+    config.raw = data
+    for top, value in data.items():
+        key = str(top)
+        if key in SECTIONS:
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                raise _fail(key, "must be a mapping", lines, path)
+            if key == "cadence":
+                _apply_cadence(config, value, lines, path)
+                continue
+            for sub, subvalue in value.items():
+                _apply(config, f"{key}.{sub}", subvalue, lines, path)
+        elif key == "kinds":
+            _apply_kinds(config, value, lines, path)
+        elif key in SETTINGS:
+            _apply(config, key, value, lines, path)
+        else:
+            known = ", ".join(sorted(SECTIONS | {"kinds", "timezone"}))
+            raise _fail(key, f"unknown key (known keys: {known})", lines, path)
+    return config
+
+
+def _apply(config: Config, key: str, value: Any, lines: dict[tuple, int], path: str) -> None:
+    if key not in SETTINGS:
+        section = key.split(".")[0]
+        known = ", ".join(k.split(".")[1] for k in SETTINGS if k.startswith(section + "."))
+        raise _fail(key, f"unknown key (known in {section}: {known})", lines, path)
+    attribute, validator, _help = SETTINGS[key]
+    try:
+        parsed = validator(value)
+    except ValueError as exc:
+        raise _fail(key, str(exc), lines, path) from None
+    if key == "timezone":
+        config.timezone, config.timezone_name = parsed
+    else:
+        setattr(config, attribute, parsed)
+
+
+def _apply_cadence(config: Config, value: dict, lines: dict[tuple, int], path: str) -> None:
+    for sub, subvalue in value.items():
+        if sub == "default":
+            _apply(config, "cadence.default", subvalue, lines, path)
+        elif sub == "tags":
+            if not isinstance(subvalue, dict):
+                raise _fail("cadence.tags", "must map tags to cadences, e.g. recruiter: 60d",
+                            lines, path)
+            for tag, cadence in subvalue.items():
+                try:
+                    config.cadence_tags[str(tag)] = parse_cadence(cadence)
+                except ValueError as exc:
+                    raise _fail(f"cadence.tags.{tag}", str(exc), lines, path) from None
+        else:
+            raise _fail(f"cadence.{sub}", "unknown key (known in cadence: default, tags)",
+                        lines, path)
+
+
+def _apply_kinds(config: Config, value: Any, lines: dict[tuple, int], path: str) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise _fail("kinds", "must map kind names to a window or {class, window}", lines, path)
+    for name, spec in value.items():
+        key = f"kinds.{name}"
+        name = str(name)
+        if not name.isidentifier() or not name.islower() and not name.replace("-", "").isalnum():
+            raise _fail(key, "a kind is one lower-case word", lines, path)
+        old = config.kinds.get(name)
+        if isinstance(spec, (str, int)) and not isinstance(spec, bool):
+            spec = {"window": spec}
+        if not isinstance(spec, dict):
+            raise _fail(key, "must be a window like 24h or a mapping {class, window}", lines, path)
+        unknown = set(map(str, spec)) - {"class", "window"}
+        if unknown:
+            raise _fail(f"{key}.{sorted(unknown)[0]}", "unknown key (use class, window)",
+                        lines, path)
+        klass = spec.get("class", old.klass if old else None)
+        if klass not in CLASSES:
+            raise _fail(f"{key}.class",
+                        f"must be one of {', '.join(CLASSES)}, not {klass!r}", lines, path)
+        window = old.window if old and old.klass == klass else None
+        if "window" in spec:
+            if klass != MEETING:
+                raise _fail(f"{key}.window", "only meeting kinds have a window", lines, path)
+            try:
+                window = _window(spec["window"])
+            except ValueError as exc:
+                raise _fail(f"{key}.window", str(exc), lines, path) from None
+        if klass == MEETING and window is None:
+            window = Duration(24, "h")
+        config.kinds[name] = Kind(name, klass, window)
+
+
+def load_config(vault: Path) -> Config:
+    """Read ``.pcrm.yaml`` under *vault* (a missing file means all defaults)."""
+    file = vault / CONFIG_NAME
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", path=CONFIG_NAME, line=1) from None
+    return parse_config(text, CONFIG_NAME)
+
+
+DEFAULT_CONFIG_TEXT = """\
+# pcrm vault config. Every key is optional; see the README for all of them.
+# timezone: Europe/Paris          # default: the system's time zone
+# kinds:                          # thank-you windows, and your own kinds
+#   interview: 24h
+#   event: 48h
+#   demo: {class: meeting, window: 24h}
+# nudge:
+#   after: 7d                     # nudge an unanswered message after 7 days
+#   limit: 2                      # ...at most twice, then let it go
+# cadence:
+#   default: none                 # keep-in-touch for everyone (e.g. 90d)
+#   tags:
+#     mentor: 30d
+# calendar:
+#   name: pcrm follow-ups
+#   refresh: 6h
+#   minimal: false                # true: initials only, no notes in the feed
+# signature:
+#   name: Your Name
+#   phone: "+1 555 0100"
+"""

@@ -1,0 +1,126 @@
+"""The data pcrm works on: contacts, their interactions, companies, diagnostics.
+
+Plain dataclasses; no I/O, no click. Parsing lives in :mod:`pcrm.parse`, the
+deadline rules in :mod:`pcrm.rules`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .timeutil import Duration
+
+MEETING, OUTBOUND, INBOUND, NOTE = "meeting", "outbound", "inbound", "note"
+CLASSES = (MEETING, OUTBOUND, INBOUND, NOTE)
+STATUSES = ("active", "paused", "archived")
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one file, printed as ``path:line:col: severity: message``."""
+
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "col": self.col,
+                "severity": self.severity, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One dated heading of a contact's log (spec 2.2)."""
+
+    date: dt.date
+    time: dt.time | None
+    kind: str
+    klass: str  # meeting / outbound / inbound / note
+    title: str
+    expect: dt.date | None
+    line: int  # 1-based line of the heading in the file
+    index: int  # position among the file's interactions
+    notes: str = ""
+
+    @property
+    def when(self) -> dt.datetime:
+        """Naive local date-time; untimed interactions sort at midnight."""
+        return dt.datetime.combine(self.date, self.time or dt.time())
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.time, int]:
+        # Same-day ordering: by time, then by position in the file. An untimed
+        # interaction sorts before timed ones of the same day only by position
+        # among untimed; we treat "no time" as the start of the day.
+        return (self.date, self.time or dt.time(), self.index)
+
+    def label(self) -> str:
+        """``interview on 2026-11-20`` (with the time when one was given)."""
+        when = self.date.isoformat()
+        if self.time:
+            when += f" {self.time.strftime('%H:%M')}"
+        return f"{self.kind} on {when}"
+
+
+@dataclass
+class Contact:
+    """A parsed contact file."""
+
+    id: str  # path under contacts/ without .md
+    path: str  # vault-relative POSIX path, e.g. contacts/jane-doe.md
+    name: str
+    meta: dict[str, Any]
+    interactions: list[Interaction] = field(default_factory=list)
+    company: str | None = None
+    role: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phone: str | None = None
+    linkedin: str | None = None
+    tags: list[str] = field(default_factory=list)
+    cadence: Duration | None = None
+    cadence_set: bool = False  # True when the file says `cadence:` (even none)
+    follow_up: dt.date | None = None
+    snooze: dt.date | None = None
+    status: str = "active"
+    birthday: tuple[int | None, int, int] | None = None  # (year or None, month, day)
+    body: str = ""
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        """``Jane Doe (Acme)`` or just the name."""
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+
+@dataclass
+class Company:
+    """A parsed company file."""
+
+    path: str
+    name: str
+    target: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedFile:
+    """What parsing one file gave: a contact or company, or nothing, and problems."""
+
+    path: str
+    contact: Contact | None = None
+    company: Company | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)

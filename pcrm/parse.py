@@ -1,0 +1,366 @@
+"""Parsing contact and company files: front-matter, fields, the interaction log.
+
+Every problem becomes a :class:`~pcrm.model.Diagnostic` naming the file's real
+line (after the front-matter offset, with a UTF-8 BOM or CRLF line endings
+parsed the same as plain LF). Nothing here raises for bad input: a file that
+cannot be used gives a :class:`~pcrm.model.ParsedFile` without a contact and
+with at least one error. Nothing here depends on "today" either, so parse
+results can be cached; date-relative warnings live in :mod:`pcrm.check`.
+
+The front-matter splitter is our own, rather than python-frontmatter's, because
+that library strips text, drops non-mapping front-matter and unterminated
+blocks silently, and loses line numbers: every one of those must be reported.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any
+
+from . import yamlload
+from .config import Config
+from .model import Company, Contact, Diagnostic, Interaction, ParsedFile
+from .timeutil import parse_cadence
+
+MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?=\s|$)")
+_TIME = re.compile(r"^\s+(\d{1,2}:\d{2})(?=\s|$)")
+_KIND = re.compile(r"^\s+([^\s:()]+)(?:\s*:\s*|\s+|$)")
+_EXPECT = re.compile(r"\(expect\s+([^)\s]*)\s*\)\s*$", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?=\b|\D)")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_BIRTHDAY = re.compile(r"^--(\d{2})-(\d{2})$")
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """Bytes to text, or the reason the bytes are not a readable text file."""
+    if len(raw) > MAX_FILE_BYTES:
+        size = len(raw) / (1024 * 1024)
+        return None, Diagnostic(path, 1, 1, "error",
+                                f"file is too large ({size:.1f} MB; the limit is 1 MB)")
+    if b"\x00" in raw:
+        return None, Diagnostic(path, 1, 1, "error", "binary file, not Markdown text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Diagnostic(path, line, col, "error",
+                                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                "save the file as UTF-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None
+
+
+def split_front_matter(lines: list[str], path: str
+                       ) -> tuple[str | None, int, Diagnostic | None]:
+    """Find the ``---`` block: (yaml text, index of the body's first line, problem)."""
+    if not lines or lines[0].rstrip() != "---":
+        return None, 0, Diagnostic(
+            path, 1, 1, "error",
+            "no front-matter: the file must start with a line '---', then 'name: ...', then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), index + 1, None
+    return None, 0, Diagnostic(path, 1, 1, "error",
+                               "unterminated front-matter: no closing '---' line")
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _load_front_matter(path: str, text: str
+                       ) -> tuple[dict | None, dict[str, int], list[str], int, list[Diagnostic]]:
+    """Split and load the front-matter of *text*; any problem is a diagnostic."""
+    lines = _lines(text)
+    if not text.strip():
+        return None, {}, lines, 0, [Diagnostic(
+            path, 1, 1, "error", "empty file: a contact needs front-matter with a name")]
+    yaml_text, body_start, problem = split_front_matter(lines, path)
+    if problem:
+        return None, {}, lines, 0, [problem]
+    try:
+        data, key_lines = yamlload.load_with_lines(yaml_text or "")
+    except yamlload.YamlError as exc:
+        return None, {}, lines, body_start, [
+            Diagnostic(path, exc.line + 1, exc.col, "error", f"front-matter: {exc.message}")]
+    if data is None:
+        return None, {}, lines, body_start, [
+            Diagnostic(path, 2, 1, "error", "empty front-matter: 'name:' is required")]
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else f"a single value ({data!r:.30})"
+        return None, {}, lines, body_start, [Diagnostic(
+            path, 2, 1, "error",
+            f"front-matter must be a mapping of 'key: value' lines, not {what}")]
+    flat = {str(key[0]): line + 1 for key, line in key_lines.items() if len(key) == 1}
+    return data, flat, lines, body_start, []
+
+
+def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
+    """Parse a contact file's bytes; *path* is vault-relative (``contacts/x.md``)."""
+    result = ParsedFile(path)
+    text, problem = decode(raw, path)
+    if problem:
+        result.diagnostics.append(problem)
+        return result
+    assert text is not None
+    data, key_lines, lines, body_start, problems = _load_front_matter(path, text)
+    result.diagnostics.extend(problems)
+    if data is None:
+        return result
+    diags = result.diagnostics
+
+    def problem_at(key: str, message: str, severity: str = "error") -> None:
+        diags.append(Diagnostic(path, key_lines.get(key, 2), 1, severity, f"{key}: {message}"))
+
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        if name is None or (isinstance(name, str) and not name.strip()):
+            msg = "'name:' is required and must not be empty" if "name" in data else \
+                "'name:' is required"
+            diags.append(Diagnostic(path, key_lines.get("name", 1), 1, "error", msg))
+        else:
+            problem_at("name", f"must be text, not {name!r}; quote it")
+        name = None
+    contact_id = path[len("contacts/"):] if path.startswith("contacts/") else path
+    contact_id = contact_id[:-3] if contact_id.endswith(".md") else contact_id
+    contact = Contact(id=contact_id, path=path, name=(name or "").strip(), meta=data,
+                      key_lines=key_lines)
+
+    for key in ("company", "role"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, (dict, list)) or isinstance(value, bool):
+            problem_at(key, f"must be text, not {value!r}")
+        else:
+            setattr(contact, key, str(value).strip() or None)
+
+    emails = data.get("email")
+    if emails is not None:
+        values = emails if isinstance(emails, list) else [emails]
+        for value in values:
+            if not isinstance(value, str):
+                problem_at("email", f"must be an address or a list of addresses, not {value!r}")
+            elif not _EMAIL.match(value.strip()):
+                problem_at("email", f"{value!r} does not look like an email address", "warning")
+                contact.emails.append(value.strip())
+            else:
+                contact.emails.append(value.strip())
+
+    phone = data.get("phone")
+    if phone is not None:
+        if isinstance(phone, (int, float)) and not isinstance(phone, bool):
+            problem_at("phone", f"YAML read {phone!r} as a number; quote it: "
+                                f"phone: \"{phone}\"")
+        elif not isinstance(phone, str):
+            problem_at("phone", f"must be text in quotes, not {phone!r}")
+        else:
+            contact.phone = phone
+
+    for key in ("linkedin", "website", "github"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            problem_at(key, f"must be a URL, not {value!r}")
+        elif key == "linkedin":
+            contact.linkedin = value.strip()
+
+    tags = data.get("tags")
+    if tags is not None:
+        values = tags if isinstance(tags, list) else [tags]
+        for value in values:
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                contact.tags.append(str(value).strip())
+            else:
+                problem_at("tags", f"must be a list of words, not {value!r}")
+
+    if "cadence" in data:
+        contact.cadence_set = True
+        try:
+            contact.cadence = parse_cadence(data["cadence"])
+        except ValueError as exc:
+            problem_at("cadence", str(exc))
+            contact.cadence_set = False
+
+    for key in ("follow_up", "snooze"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            setattr(contact, key, value)
+        else:
+            problem_at(key, f"must be a date YYYY-MM-DD, not {value!r}")
+
+    status = data.get("status", "active")
+    if status not in ("active", "paused", "archived"):
+        problem_at("status", f"must be active, paused or archived, not {status!r}")
+    else:
+        contact.status = status
+
+    if data.get("birthday") is not None:
+        contact.birthday = _birthday(data["birthday"])
+        if contact.birthday is None:
+            problem_at("birthday", f"must be YYYY-MM-DD or --MM-DD, not {data['birthday']!r}")
+
+    contact.interactions = parse_log(path, lines, body_start, config, diags)
+    contact.body = "\n".join(lines[body_start:])
+    if name is not None:
+        result.contact = contact
+    return result
+
+
+def _birthday(value: Any) -> tuple[int | None, int, int] | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return (value.year, value.month, value.day)
+    if isinstance(value, str):
+        match = _BIRTHDAY.match(value.strip())
+        if match:
+            month, day = int(match.group(1)), int(match.group(2))
+            try:
+                dt.date(2000, month, day)  # a leap year: --02-29 is allowed
+            except ValueError:
+                return None
+            return (None, month, day)
+    return None
+
+
+def parse_log(path: str, lines: list[str], start: int, config: Config,
+              diags: list[Diagnostic]) -> list[Interaction]:
+    """The interactions of a contact body (``lines[start:]``), in file order."""
+    headings: list[tuple[int, int, str, int]] = []  # (line index, level, text, text col)
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
+        first = line.lstrip(" ")[:1]
+        if first in ("`", "~"):
+            match = _FENCE.match(line)
+            if match:
+                marker = match.group(1)
+                if fence is None:
+                    fence = marker
+                elif marker[0] == fence[0] and len(marker) >= len(fence) \
+                        and not line.strip()[len(marker):].strip():
+                    fence = None
+            continue
+        if fence is not None or first != "#":
+            continue
+        match = _HEADING.match(line)
+        if match:
+            text = match.group(2) or ""
+            headings.append((index, len(match.group(1)), text,
+                             line.find(text) + 1 if text else 1))
+
+    interactions: list[Interaction] = []
+    for position, (index, level, text, col) in enumerate(headings):
+        dated = _DATED.match(text)
+        if not dated:
+            if _DATE_LIKE.match(text) or re.match(r"^\d{4}-\d{2}-\d{2}\S", text):
+                diags.append(Diagnostic(
+                    path, index + 1, col, "warning",
+                    f"heading {text[:40]!r} looks like an interaction but its date is "
+                    "not YYYY-MM-DD followed by a space; it is ignored"))
+            continue
+        if level == 1:
+            diags.append(Diagnostic(path, index + 1, col, "warning",
+                                    "a level-1 heading is not an interaction; use '## DATE KIND'"))
+            continue
+        end = len(lines)
+        for later_index, later_level, _text, _col in headings[position + 1:]:
+            if later_level <= level:
+                end = later_index
+                break
+        found = _parse_heading(path, index + 1, col, text, config, diags)
+        if found is None:
+            continue
+        day, clock, kind, title, expect = found
+        notes = "\n".join(lines[index + 1:end]).strip()
+        interactions.append(Interaction(
+            date=day, time=clock, kind=kind, klass=config.kinds[kind].klass, title=title,
+            expect=expect, line=index + 1, index=len(interactions), notes=notes))
+    return interactions
+
+
+def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
+                   diags: list[Diagnostic]
+                   ) -> tuple[dt.date, dt.time | None, str, str, dt.date | None] | None:
+    def error(offset: int, message: str) -> None:
+        diags.append(Diagnostic(path, line, col + offset, "error", message))
+
+    try:
+        day = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        error(0, f"{text[:10]} is not a valid date")
+        return None
+    rest = text[10:]
+    offset = 10
+    clock = None
+    match = _TIME.match(rest)
+    if match:
+        hours, minutes = (int(part) for part in match.group(1).split(":"))
+        if hours > 23 or minutes > 59:
+            error(offset + match.start(1), f"{match.group(1)} is not a valid time (HH:MM)")
+            return None
+        clock = dt.time(hours, minutes)
+        offset += match.end()
+        rest = rest[match.end():]
+    match = _KIND.match(rest)
+    if not match:
+        error(offset, "interaction has no kind: write '## DATE KIND: title', "
+                      "e.g. '## 2026-11-18 email: thank-you'")
+        return None
+    kind = match.group(1).lower()
+    if kind not in config.kinds:
+        close = difflib.get_close_matches(kind, list(config.kinds), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else \
+            f" (known: {', '.join(sorted(config.kinds))})"
+        error(offset + match.start(1), f"unknown interaction kind '{match.group(1)}'{hint}")
+        return None
+    title = rest[match.end():].strip()
+    expect = None
+    found = _EXPECT.search(title)
+    if found:
+        try:
+            expect = dt.date.fromisoformat(found.group(1))
+        except ValueError:
+            error(offset + match.end() + found.start(1),
+                  f"(expect {found.group(1)}): not a valid date YYYY-MM-DD")
+            return None
+        title = title[:found.start()].rstrip()
+    return day, clock, kind, title, expect
+
+
+def parse_company(path: str, raw: bytes) -> ParsedFile:
+    """Parse a company file (``companies/acme.md``)."""
+    result = ParsedFile(path)
+    text, problem = decode(raw, path)
+    if problem:
+        result.diagnostics.append(problem)
+        return result
+    assert text is not None
+    data, key_lines, _lines_, _start, problems = _load_front_matter(path, text)
+    result.diagnostics.extend(problems)
+    if data is None:
+        return result
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        result.diagnostics.append(Diagnostic(path, key_lines.get("name", 1), 1, "error",
+                                             "'name:' is required and must be text"))
+        return result
+    target = data.get("target", False)
+    if not isinstance(target, bool):
+        result.diagnostics.append(Diagnostic(path, key_lines.get("target", 1), 1, "error",
+                                             f"target: must be true or false, not {target!r}"))
+        target = False
+    result.company = Company(path=path, name=name.strip(), target=target, meta=data)
+    return result

@@ -1,0 +1,181 @@
+"""The vault on disk: finding it, listing its files, reading them into a snapshot.
+
+A *snapshot* is every parsed contact and company plus every problem found, from
+the working tree (:func:`read_vault`) or from any mapping of paths to bytes
+(:func:`parse_files`, used for the staged content of a commit).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .config import CONFIG_NAME, Config, load_config
+from .errors import AmbiguousContact, ContactNotFound, VaultNotFound
+from .model import Company, Contact, Diagnostic, ParsedFile
+from .parse import parse_company, parse_contact
+
+CONTACTS, COMPANIES = "contacts", "companies"
+
+
+def find_vault(explicit: str | None, env: dict[str, str] | None = None,
+               cwd: Path | None = None) -> Path:
+    """``--vault PATH``, else ``$PCRM_VAULT``, else the nearest folder up with .pcrm.yaml."""
+    env = os.environ if env is None else env
+    given = explicit or env.get("PCRM_VAULT")
+    if given:
+        root = Path(given).expanduser()
+        if not root.is_dir():
+            source = "--vault" if explicit else "PCRM_VAULT"
+            raise VaultNotFound(f"{source} {given}: no such folder")
+        return root.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise VaultNotFound(
+        f"no pcrm vault here: no {CONFIG_NAME} in {here} or above "
+        "(run 'pcrm init', or pass --vault PATH, or set PCRM_VAULT)")
+
+
+@dataclass
+class Snapshot:
+    """Everything read from a vault at one moment."""
+
+    config: Config
+    files: dict[str, ParsedFile] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # walk problems
+
+    @property
+    def contacts(self) -> list[Contact]:
+        return [f.contact for f in self.files.values() if f.contact is not None]
+
+    @property
+    def companies(self) -> list[Company]:
+        return [f.company for f in self.files.values() if f.company is not None]
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        found = list(self.diagnostics)
+        for parsed in self.files.values():
+            found.extend(parsed.diagnostics)
+        return found
+
+
+def is_vault_file(path: str) -> bool:
+    """True for the files pcrm owns: ``contacts/**.md`` and ``companies/**.md``."""
+    parts = path.split("/")
+    return (len(parts) >= 2 and parts[0] in (CONTACTS, COMPANIES) and path.endswith(".md")
+            and not any(part.startswith(".") for part in parts))
+
+
+def walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """The vault's files as (relative POSIX path, absolute path), sorted, plus problems.
+
+    Follows symbolic links to folders once; a link that leads back into a folder
+    already visited (a loop) is reported and skipped.
+    """
+    found: list[tuple[str, Path]] = []
+    problems: list[Diagnostic] = []
+    for top in (CONTACTS, COMPANIES):
+        base = root / top
+        if not base.is_dir():
+            continue
+        seen: set[tuple[int, int]] = set()
+        stack = [(top, base)]
+        while stack:
+            rel, folder = stack.pop()
+            try:
+                info = folder.stat()
+                if (info.st_dev, info.st_ino) in seen:
+                    problems.append(Diagnostic(rel, 1, 1, "warning",
+                                               "symbolic link loop: folder skipped"))
+                    continue
+                seen.add((info.st_dev, info.st_ino))
+                entries = list(os.scandir(folder))
+            except OSError as exc:
+                problems.append(Diagnostic(rel, 1, 1, "error",
+                                           f"cannot read folder: {exc.strerror}"))
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                child = f"{rel}/{entry.name}"
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    stack.append((child, Path(entry.path)))
+                elif entry.name.endswith(".md"):
+                    found.append((child, Path(entry.path)))
+    found.sort()
+    return found, problems
+
+
+def parse_one(path: str, raw: bytes, config: Config) -> ParsedFile:
+    """Parse one vault file by where it lives."""
+    if path.startswith(COMPANIES + "/"):
+        return parse_company(path, raw)
+    return parse_contact(path, raw, config)
+
+
+def read_file(path: str, absolute: Path, config: Config) -> ParsedFile:
+    """Read and parse one file; an unreadable file is a diagnostic, not a crash."""
+    try:
+        raw = absolute.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error",
+                                                        f"cannot read file: {reason}")])
+    return parse_one(path, raw, config)
+
+
+def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
+    """A snapshot from (path, bytes) pairs, e.g. the staged files of a commit."""
+    snapshot = Snapshot(config)
+    for path, raw in items:
+        if is_vault_file(path):
+            snapshot.files[path] = parse_one(path, raw, config)
+    return snapshot
+
+
+def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = True) -> Snapshot:
+    """Read every contact and company file of the vault at *root*."""
+    config = config or load_config(root)
+    found, problems = walk(root)
+    if use_cache:
+        from .cache import cached_parse  # noqa: PLC0415 - sqlite only when reading
+
+        files = cached_parse(root, config, found)
+    else:
+        files = {path: read_file(path, absolute, config) for path, absolute in found}
+    snapshot = Snapshot(config, files, problems)
+    return snapshot
+
+
+def find_contact(contacts: list[Contact], query: str) -> Contact:
+    """By id, a unique id prefix, or a unique case-insensitive name match."""
+    query = query.strip()
+    key = query[:-3] if query.endswith(".md") else query
+    key = key[len("contacts/"):] if key.startswith("contacts/") else key
+    for contact in contacts:
+        if contact.id == key:
+            return contact
+    folded = key.casefold()
+    steps = [
+        lambda c: c.id.casefold() == folded,
+        lambda c: c.id.casefold().startswith(folded)
+        or c.id.rsplit("/", 1)[-1].casefold().startswith(folded),
+        lambda c: c.name.casefold() == folded,
+        lambda c: folded in c.name.casefold(),
+    ]
+    for step in steps:
+        matches = [c for c in contacts if step(c)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            shown = ", ".join(f"{c.id} ({c.name})" for c in matches[:10])
+            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise AmbiguousContact(f"'{query}' matches several contacts: {shown}{more}")
+    raise ContactNotFound(f"no contact matches '{query}' (try 'pcrm list')")
