@@ -1,1 +1,314 @@
-"""placeholder."""
+"""Commands about the vault and its contacts: init, new, list, show, check."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import click
+
+from .app import App
+from .cli import cli, emit_json, pass_app
+from .config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from .errors import ConflictError, GitError, PcrmError, UsageError
+from .model import Diagnostic
+
+
+def slugify(name: str) -> str:
+    """``Zoë O'Brien-Łukasz`` -> ``zoe-obrien-lukasz`` (ASCII, for file names)."""
+    from text_unidecode import unidecode
+
+    text = unidecode(name).lower()
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:60].strip("-") or "contact"
+
+
+GITIGNORE = "# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-git", is_flag=True, help="Do not run git init or install hooks.")
+def init(path: Path | None, no_git: bool) -> None:
+    """Create a vault: config, contacts/, .gitignore, Git repository and hooks.
+
+    Safe to run in an existing folder or vault: it never overwrites a file.
+
+    \b
+    Example:
+      pcrm init ~/network
+      cd ~/network && pcrm new "Jane Doe" --company Acme
+    """
+    root = (path or Path.cwd()).expanduser()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "contacts").mkdir(exist_ok=True)
+        (root / "companies").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise PcrmError(f"cannot create the vault in {root}: {exc.strerror}") from None
+    created = []
+    for name, text in ((CONFIG_NAME, DEFAULT_CONFIG_TEXT), (".gitignore", GITIGNORE)):
+        file = root / name
+        if not file.exists():
+            file.write_text(text, encoding="utf-8")
+            created.append(name)
+    click.echo(f"Vault ready in {root}" + (f" (created {', '.join(created)})" if created else ""))
+    if no_git:
+        return
+    from . import git, hooks
+
+    try:
+        if git.init_if_needed(root):
+            click.echo("Initialised a Git repository.")
+        git.ensure_gitattributes(root)
+        hook = hooks.install(root)
+        click.echo(f"Installed the pre-commit hook: {hook}")
+    except GitError as exc:
+        click.echo(f"Warning: {exc} (the vault works without Git)", err=True)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--company", help="Where they work.")
+@click.option("--role", help="What they do.")
+@click.option("--email", multiple=True, help="An email address (repeatable).")
+@click.option("--phone", help="Phone number (kept as text).")
+@click.option("--linkedin", help="LinkedIn profile URL.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--cadence", help="Keep-in-touch interval: 30d, 2w, 3m, 1y or none.")
+@click.option("--commit", is_flag=True, help="Commit the new file to Git.")
+@pass_app
+def new(app: App, name: str, company: str | None, role: str | None, email: tuple[str, ...],
+        phone: str | None, linkedin: str | None, tags: tuple[str, ...], cadence: str | None,
+        commit: bool) -> None:
+    """Create a contact file; never overwrites one.
+
+    The file is contacts/<name-as-ascii>.md; a second "Jane Doe" gets
+    jane-doe-2.md. A vault template at templates/contact.md is used when present
+    ({name}, {company}, {role}, {date} are filled in).
+
+    \b
+    Example:
+      pcrm new "Jane Doe" --company Acme --role "Engineering Manager" \\
+          --email jane@acme.example --tag recruiter --cadence 30d
+    """
+    import yaml
+
+    from .edit import write_atomic
+    from .timeutil import parse_cadence
+
+    if not name.strip() or "\n" in name:
+        raise UsageError("NAME must be a non-empty single line")
+    if cadence is not None:
+        try:
+            parse_cadence(cadence)
+        except ValueError as exc:
+            raise UsageError(f"--cadence: {exc}") from None
+    fields: dict[str, object] = {"name": name.strip()}
+    for key, value in (("company", company), ("role", role), ("phone", phone),
+                       ("linkedin", linkedin), ("cadence", cadence)):
+        if value:
+            fields[key] = value
+    if email:
+        fields["email"] = email[0] if len(email) == 1 else list(email)
+    if tags:
+        fields["tags"] = list(tags)
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000,
+                           default_flow_style=None)
+    template = app.root / "templates" / "contact.md"
+    if template.is_file():
+        body = template.read_text(encoding="utf-8")
+        for key, value in (("name", name), ("company", company or ""), ("role", role or ""),
+                           ("date", app.today.isoformat())):
+            body = body.replace("{" + key + "}", value)
+        text = f"---\n{front}---\n{body}" if not body.startswith("---") else body
+    else:
+        text = f"---\n{front}---\n# {name.strip()}\n\n"
+    folder = app.root / "contacts"
+    folder.mkdir(exist_ok=True)
+    slug = slugify(name)
+    for number in range(1, 1000):
+        target = folder / (f"{slug}.md" if number == 1 else f"{slug}-{number}.md")
+        if target.exists():
+            continue
+        try:
+            write_atomic(target, text.encode("utf-8"), expected=None)
+        except ConflictError:
+            continue
+        break
+    else:
+        raise PcrmError(f"too many contacts named {slug}")
+    rel = target.relative_to(app.root).as_posix()
+    click.echo(f"Created {rel}")
+    if commit:
+        from .git import commit_paths
+
+        commit_paths(app.root, [rel], f"new: {name.strip()}")
+        click.echo("Committed.")
+
+
+@cli.command("list")
+@click.option("--tag", help="Only contacts with this tag.")
+@click.option("--company", help="Only contacts at this company (case-insensitive).")
+@click.option("--all", "show_all", is_flag=True, help="Include paused and archived contacts.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_json: bool) -> None:
+    """List the contacts (active ones unless --all).
+
+    \b
+    Example:
+      pcrm list --company Acme
+      pcrm list --tag recruiter --json
+    """
+    snapshot = app.snapshot
+    contacts = sorted(snapshot.contacts, key=lambda c: (c.name.casefold(), c.id))
+    if tag:
+        contacts = [c for c in contacts if tag in c.tags]
+    if company:
+        contacts = [c for c in contacts if (c.company or "").casefold() == company.casefold()]
+    if not show_all and not as_json:
+        contacts = [c for c in contacts if c.status == "active"]
+    _report_skipped(snapshot.all_diagnostics())
+    if as_json:
+        emit_json([{"id": c.id, "name": c.name, "company": c.company, "role": c.role,
+                    "email": c.emails, "phone": c.phone, "tags": c.tags, "status": c.status,
+                    "last": c.interactions and max(c.interactions, key=lambda i: i.sort_key)
+                    .date.isoformat() or None, "path": c.path} for c in contacts])
+        return
+    if not contacts:
+        click.echo("No contacts." + ("" if tag or company else " Add one: pcrm new \"Name\""))
+        return
+    width = min(32, max(len(c.name) for c in contacts))
+    for c in contacts:
+        where = " · ".join(x for x in (c.role, c.company) if x)
+        tags = " ".join(f"#{t}" for t in c.tags)
+        state = "" if c.status == "active" else f" [{c.status}]"
+        click.echo(f"{c.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({c.id})")
+
+
+def _report_skipped(diagnostics: list[Diagnostic]) -> None:
+    """Reading commands skip bad files: say how many, and where to look."""
+    errors = sorted({d.path for d in diagnostics if d.is_error})
+    if errors:
+        click.echo(f"Warning: skipped {len(errors)} file(s) with errors "
+                   f"(first: {errors[0]}); run 'pcrm check' for details.", err=True)
+
+
+@cli.command()
+@click.argument("contact")
+@pass_app
+def show(app: App, contact: str) -> None:
+    """A contact's card, log and pending follow-ups (with the rule behind each).
+
+    CONTACT is an id (jane-doe), a unique prefix of one, or a unique name.
+
+    \b
+    Example:
+      pcrm show jane
+    """
+    from .rules import RULE_TITLES, pending
+
+    person = app.contact(contact)
+    click.echo(click.style(person.name, bold=True), color=app.color)
+    for label, value in (("company", person.company), ("role", person.role),
+                         ("email", ", ".join(person.emails)), ("phone", person.phone),
+                         ("linkedin", person.linkedin), ("tags", ", ".join(person.tags)),
+                         ("cadence", str(person.cadence) if person.cadence else None),
+                         ("follow-up", person.follow_up and person.follow_up.isoformat()),
+                         ("snoozed until", person.snooze and person.snooze.isoformat()),
+                         ("status", person.status if person.status != "active" else None),
+                         ("file", person.path)):
+        if value:
+            click.echo(f"  {label + ':':<14} {value}")
+    click.echo("")
+    click.echo(click.style("Log", bold=True), color=app.color)
+    if not person.interactions:
+        click.echo("  nothing logged yet")
+    for item in sorted(person.interactions, key=lambda i: i.sort_key):
+        when = item.date.isoformat() + (f" {item.time.strftime('%H:%M')}" if item.time else "")
+        extra = f" (expect {item.expect.isoformat()})" if item.expect else ""
+        click.echo(f"  {when:<16} {item.kind:<10} {item.title}{extra}".rstrip())
+    click.echo("")
+    click.echo(click.style("Follow-ups", bold=True), color=app.color)
+    items = pending(person, app.config, app.today)
+    if not items:
+        why = f" (status: {person.status})" if person.status != "active" else ""
+        click.echo(f"  nothing pending{why}")
+    for item in items:
+        late = item.overdue_days(app.today)
+        when = f"{item.due.isoformat()}" + (f", {late} day{'s' * (late != 1)} late"
+                                             if late else "")
+        click.echo(f"  {RULE_TITLES[item.rule]:<14} due {when}: {item.reason} "
+                   f"[rule {item.rule}]")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--staged", is_flag=True, help="Check the content staged for commit (the hook).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> None:
+    """Validate the vault, or the given files, or the staged versions.
+
+    Prints path:line:col: error|warning: message per problem; exits 1 on any
+    error, 0 with warnings only.
+
+    \b
+    Example:
+      pcrm check
+      pcrm check contacts/jane-doe.md
+      pcrm check --staged        # what the pre-commit hook runs
+    """
+    from .check import check_snapshot
+
+    if staged:
+        if paths:
+            raise UsageError("--staged checks the whole staged snapshot; give no PATH")
+        from .staged import staged_diagnostics
+
+        found = staged_diagnostics(app.root, app.config, app.today)
+    else:
+        only = None
+        if paths:
+            only = set()
+            for given in paths:
+                absolute = given.resolve() if given.is_absolute() else (Path.cwd() / given).resolve()
+                try:
+                    rel = absolute.relative_to(app.root).as_posix()
+                except ValueError:
+                    raise UsageError(f"{given} is not inside the vault {app.root}") from None
+                if absolute.is_dir():
+                    only.update(p for p in app.snapshot.files if p.startswith(rel.rstrip("/") + "/")
+                                or rel == ".")
+                elif rel == CONFIG_NAME:
+                    continue  # the config was loaded (and validated) already
+                elif rel not in app.snapshot.files:
+                    raise UsageError(f"{given} is not a contact or company file of the vault")
+                else:
+                    only.add(rel)
+        found = check_snapshot(app.snapshot, app.today, only)
+    errors = sum(1 for d in found if d.is_error)
+    if as_json:
+        emit_json({"errors": errors, "warnings": len(found) - errors,
+                   "problems": [d.as_dict() for d in found]})
+    else:
+        for diagnostic in found:
+            click.echo(str(diagnostic))
+        if not staged or found:
+            checked = "staged files" if staged else f"{len(app.snapshot.files)} files"
+            click.echo(f"{errors} error(s), {len(found) - errors} warning(s) in {checked}.",
+                       err=True)
+    if errors:
+        raise SystemExit(1)
+
+
+def parse_user_date(text: str, today: dt.date, *, future: bool, option: str) -> dt.date:
+    """A command-line date (see timeutil.parse_when), as a usage error when bad."""
+    from .timeutil import parse_when
+
+    try:
+        return parse_when(text, today, future=future)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
