@@ -89,10 +89,10 @@ def _load_front_matter(path: str, text: str
     if problem:
         return None, {}, lines, 0, [problem]
     try:
-        data, key_lines = yamlload.load_with_lines(yaml_text or "")
+        data, key_lines = yamlload.load_with_lines(yaml_text or "", line_offset=1)
     except yamlload.YamlError as exc:
         return None, {}, lines, body_start, [
-            Diagnostic(path, exc.line + 1, exc.col, "error", f"front-matter: {exc.message}")]
+            Diagnostic(path, exc.line, exc.col, "error", f"front-matter: {exc.message}")]
     if data is None:
         return None, {}, lines, body_start, [
             Diagnostic(path, 2, 1, "error", "empty front-matter: 'name:' is required")]
@@ -101,7 +101,7 @@ def _load_front_matter(path: str, text: str
         return None, {}, lines, body_start, [Diagnostic(
             path, 2, 1, "error",
             f"front-matter must be a mapping of 'key: value' lines, not {what}")]
-    flat = {str(key[0]): line + 1 for key, line in key_lines.items() if len(key) == 1}
+    flat = {str(key[0]): line for key, line in key_lines.items() if len(key) == 1}
     return data, flat, lines, body_start, []
 
 

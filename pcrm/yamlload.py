@@ -95,7 +95,7 @@ class StrictConstructor(SafeConstructor):
             except TypeError:
                 raise ConstructorError(None, None, "a key must be a plain value",
                                        key_node.start_mark) from None
-            line = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1 + getattr(self, "line_offset", 0)
             if key in seen:
                 raise ConstructorError(
                     None, None,
@@ -135,33 +135,34 @@ def load(text: str) -> Any:
     return load_with_lines(text)[0]
 
 
-def _key_lines(node: Any, prefix: tuple, out: dict[tuple, int]) -> None:
+def _key_lines(node: Any, prefix: tuple, out: dict[tuple, int], offset: int) -> None:
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode):
                 path = prefix + (key_node.value,)
-                out[path] = key_node.start_mark.line + 1
+                out[path] = key_node.start_mark.line + 1 + offset
                 if isinstance(value_node, MappingNode):
-                    _key_lines(value_node, path, out)
+                    _key_lines(value_node, path, out, offset)
 
 
-def load_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
+def load_with_lines(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, int]]:
     """Like :func:`load`, plus the 1-based line of every mapping key.
 
     The lines are keyed by the key's path, e.g. ``("nudge", "after")``, so that
     validation errors can point at the line of the value they reject.
     """
     loader = StrictLoader(text)
+    loader.line_offset = line_offset  # for messages built while constructing
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
         lines: dict[tuple, int] = {}
-        _key_lines(node, (), lines)
+        _key_lines(node, (), lines, line_offset)
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         if "could not determine a constructor" in problem:
@@ -172,8 +173,8 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
             problem = "more than one YAML document"
         raise YamlError(problem, line, col) from None
     except yaml.YAMLError as exc:  # reader errors without a mark
-        raise YamlError(str(exc).splitlines()[0]) from None
+        raise YamlError(str(exc).splitlines()[0], 1 + line_offset) from None
     except RecursionError:
-        raise YamlError("YAML nested too deeply") from None
+        raise YamlError("YAML nested too deeply", 1 + line_offset) from None
     finally:
         loader.dispose()
