@@ -1,2 +1,155 @@
-"""Git commands: ``pcrm hooks``, ``pcrm history``, ``pcrm sync`` (to be written)."""
+"""Git commands: ``pcrm hooks install|uninstall``, ``pcrm history``, ``pcrm sync``.
+
+Thin Click layers over :mod:`pcrm.hooks`, :mod:`pcrm.history` and
+:mod:`pcrm.git`; the modules themselves are imported inside the commands so
+that other commands do not pay for them.
+"""
 from __future__ import annotations
+
+import click
+
+from .app import App
+from .cli import cli, emit_json, pass_app
+
+
+@cli.group()
+def hooks() -> None:
+    """Manage the vault's Git pre-commit hook.
+
+    The hook runs 'pcrm check --staged' before every commit, so a broken
+    contact file cannot be committed. A hook you already had keeps running.
+
+    \b
+    Example:
+      pcrm hooks install
+      pcrm hooks uninstall
+    """
+
+
+@hooks.command("install")
+@pass_app
+def hooks_install(app: App) -> None:
+    """Install the pre-commit hook (a hook you had is kept and still runs first).
+
+    Also adds 'contacts/**/*.md merge=union' to the vault's .gitattributes, so
+    that two devices logging to the same contact merge without a conflict.
+    Installing again is harmless (it updates the Python path it records).
+
+    \b
+    Example:
+      pcrm hooks install
+      git commit -m "notes"      # now checks the staged contact files
+      git commit --no-verify     # skips the check once
+    """
+    from . import hooks as hooks_module  # noqa: PLC0415
+
+    path = hooks_module.install(app.root)
+    click.echo(f"Installed the pre-commit hook: {path}")
+    if path.with_name(path.name + hooks_module.ORIGINAL_SUFFIX).exists():
+        click.echo(f"Your previous hook runs first: {path.name}{hooks_module.ORIGINAL_SUFFIX}")
+
+
+@hooks.command("uninstall")
+@pass_app
+def hooks_uninstall(app: App) -> None:
+    """Remove pcrm's pre-commit hook and put back the one it replaced.
+
+    \b
+    Example:
+      pcrm hooks uninstall
+    """
+    from . import hooks as hooks_module  # noqa: PLC0415
+
+    path = hooks_module.uninstall(app.root)
+    if path is None:
+        click.echo("pcrm's pre-commit hook is not installed; nothing to do.")
+    elif path.exists():
+        click.echo(f"Removed pcrm's hook and restored your previous one: {path}")
+    else:
+        click.echo(f"Removed the pre-commit hook: {path}")
+
+
+@cli.command()
+@click.argument("contact")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_app
+def history(app: App, contact: str, as_json: bool) -> None:
+    """Show a contact's story from Git: created, logged, changed.
+
+    CONTACT is an id, a unique prefix of one, or a name. Lists each commit of
+    the contact's file (renames followed) with the interactions it logged and
+    the front-matter it changed: a new company is a reason to congratulate.
+
+    \b
+    Example:
+      pcrm history jane
+      pcrm history "Jane Doe" --json
+    """
+    from .history import as_dict, contact_history  # noqa: PLC0415
+
+    found = contact_history(app.root, app.contact(contact), app.config)
+    if as_json:
+        emit_json(as_dict(found))
+        return
+    _print_history(found)
+
+
+def _print_history(found: object) -> None:
+    from .history import History, value_text  # noqa: PLC0415
+
+    assert isinstance(found, History)
+    contact = found.contact
+    click.echo(f"{contact.display}: {contact.path}")
+    if not found.steps:
+        click.echo("Not committed yet: no history in Git.")
+        return
+    created = found.created
+    if created:
+        click.echo(f"Created on {created.date} by {created.author}.")
+    for step in found.steps:
+        click.echo("")
+        click.echo(f"{step.date}  {step.commit[:8]}  {step.subject}")
+        if step.created:
+            click.echo("    created")
+        if step.renamed_from:
+            click.echo(f"    renamed from {step.renamed_from}")
+        for interaction in step.added:
+            title = f": {interaction.title}" if interaction.title else ""
+            click.echo(f"    + {interaction.label()}{title}")
+        for interaction in step.removed:
+            title = f": {interaction.title}" if interaction.title else ""
+            click.echo(f"    - {interaction.label()}{title} (removed)")
+        if step.created:
+            continue  # the first version's keys are not changes
+        for change in step.changes:
+            note = "  (a new job? a reason to congratulate)" \
+                if change.key == "company" and change.old and change.new else ""
+            click.echo(f"    {change.key}: {value_text(change.old)} -> "
+                       f"{value_text(change.new)} on {step.date}{note}")
+
+
+@cli.command()
+@pass_app
+def sync(app: App) -> None:
+    """Pull (rebase) then push the vault's repository; never forces anything.
+
+    Runs 'git pull --rebase' then 'git push' on the current branch. Contact
+    files merge line by line (see .gitattributes), so two devices that each
+    logged an interaction to the same contact sync without a conflict. On a
+    real conflict the rebase is undone and pcrm says what to do.
+
+    \b
+    Example:
+      pcrm log jane email "thank-you" --commit
+      pcrm sync
+    """
+    from .git import sync as git_sync  # noqa: PLC0415
+
+    result = git_sync(app.root)
+    pulled = f"{result.pulled} commit{'s' if result.pulled != 1 else ''}"
+    pushed = f"{result.pushed} commit{'s' if result.pushed != 1 else ''}"
+    if not result.pulled and not result.pushed:
+        click.echo(f"Already in sync with {result.upstream}.")
+    else:
+        click.echo(f"Synced {result.branch} with {result.upstream}: pulled {pulled}, "
+                   f"pushed {pushed}.")

@@ -1,0 +1,335 @@
+"""The only module that runs ``git``: small wrappers over the ``git`` binary.
+
+Everything goes through :func:`run`, which calls the real ``git`` with
+``subprocess`` so that git's own rules apply (``GIT_INDEX_FILE`` during a
+commit hook, ``core.hooksPath``, worktrees, the user's credential helpers).
+No library opens ``.git/index`` behind git's back: under ``git commit -a`` the
+hook must see the temporary index git points it at, not the real one.
+
+Failures raise :class:`~pcrm.errors.GitError` with one line of reason (git's
+first line of complaint); nothing here prints.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GitError
+
+# Git variables that name places on disk. Git sets some of them (relative to
+# the worktree top, e.g. GIT_INDEX_FILE=.git/index) before it runs a hook; we
+# often run git from the vault folder instead, which may be a subfolder, so a
+# relative value must be made absolute first or it would point nowhere.
+_PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                   "GIT_COMMON_DIR")
+
+GITATTRIBUTES_LINE = "contacts/**/*.md merge=union"
+_GITATTRIBUTES_COMMENT = ("# pcrm: two devices that each log an interaction to the same "
+                          "contact merge without a conflict")
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in _PATH_VARIABLES:
+        value = env.get(name)
+        if value and not os.path.isabs(value):
+            env[name] = os.path.abspath(value)
+    # Messages we parse (none on purpose) and user-facing ones stay in the
+    # user's language; only the pager and prompts are switched off.
+    env["GIT_PAGER"] = "cat"
+    return env
+
+
+def run(root: Path, args: list[str], *, input: bytes | None = None,
+        check: bool = True, what: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git ARGS`` in *root*; raise :class:`GitError` when it fails (if *check*)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True,
+                              env=_environment(), check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed (no 'git' on PATH)") from None
+    except NotADirectoryError:
+        raise GitError(f"{root} is not a folder") from None
+    if check and done.returncode != 0:
+        raise GitError(f"git {what or args[0]} failed: {first_line(done)}")
+    return done
+
+
+def first_line(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Git's first line of complaint (stderr, else stdout), for a one-line error."""
+    for stream in (done.stderr, done.stdout):
+        for line in (stream or b"").decode("utf-8", "replace").splitlines():
+            line = line.strip()
+            if line:
+                return line.removeprefix("fatal: ").removeprefix("error: ")
+    return f"exit status {done.returncode}"
+
+
+def text(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Standard output as text, without the final newline."""
+    return done.stdout.decode("utf-8", "replace").rstrip("\n")
+
+
+def repo_prefix(root: Path) -> str:
+    """The vault's folder relative to the repository top (``""`` or ``notes/crm/``).
+
+    Raises :class:`GitError` when *root* is not inside a Git working tree.
+    """
+    done = run(root, ["rev-parse", "--show-prefix"], check=False)
+    if done.returncode != 0:
+        raise GitError(f"{root} is not in a Git repository (run 'git init' there, "
+                       f"or 'pcrm init'): {first_line(done)}")
+    return text(done)
+
+
+def init_if_needed(root: Path) -> bool:
+    """``git init`` *root* unless it is already inside a working tree; True if it ran.
+
+    A vault inside a bigger repository (a notes repo) uses that repository.
+    """
+    done = run(root, ["rev-parse", "--is-inside-work-tree"], check=False)
+    if done.returncode == 0 and text(done) == "true":
+        return False
+    run(root, ["init", "--quiet"], what="init")
+    return True
+
+
+def git_path(root: Path, name: str) -> Path:
+    """``git rev-parse --git-path NAME`` as an absolute path (honours core.hooksPath)."""
+    repo_prefix(root)  # a clear error outside a repository
+    path = Path(text(run(root, ["rev-parse", "--git-path", name])))
+    return path if path.is_absolute() else (root / path).resolve()
+
+
+def has_commits(root: Path) -> bool:
+    """True once the current branch has a first commit."""
+    return run(root, ["rev-parse", "-q", "--verify", "HEAD^{commit}"],
+               check=False).returncode == 0
+
+
+def head(root: Path) -> str:
+    """The commit id of HEAD."""
+    return text(run(root, ["rev-parse", "HEAD"], what="rev-parse HEAD"))
+
+
+# -- committing ------------------------------------------------------------------------
+
+def commit_paths(root: Path, paths: list[str], message: str) -> str:
+    """Commit exactly *paths* (vault-relative) with *message*; return the new commit id.
+
+    Whatever else the user had staged stays staged and out of this commit:
+    ``git commit --only`` builds the commit from HEAD plus these paths. Works in
+    a repository with no commits yet. The pre-commit hook runs as usual.
+    """
+    if not paths:
+        raise GitError("nothing to commit: no files given")
+    repo_prefix(root)
+    # --literal-pathspecs: a file named "a*b.md" means that file, not a glob.
+    run(root, ["--literal-pathspecs", "add", "--", *paths], what="add")
+    done = run(root, ["--literal-pathspecs", "commit", "--only", "--quiet",
+                      "-m", message, "--", *paths], check=False)
+    if done.returncode != 0:
+        raise GitError(f"git commit failed: {first_line(done)}")
+    return head(root)
+
+
+def ensure_gitattributes(root: Path) -> Path | None:
+    """Make ``.gitattributes`` at the vault root union-merge contact files.
+
+    Adds ``contacts/**/*.md merge=union`` (with a comment) unless a line for
+    that pattern is already there, whatever its attributes: a user who chose
+    something else keeps their choice. Returns the file when it was changed.
+    The file is written, not committed: it is the user's to commit.
+    """
+    file = root / ".gitattributes"
+    try:
+        old = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        old = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GitError(f"cannot read {file}: {exc}") from None
+    pattern = GITATTRIBUTES_LINE.split()[0]
+    for line in old.splitlines():
+        if line.split()[:1] == [pattern]:
+            return None
+    newline = "\r\n" if "\r\n" in old else "\n"
+    new = old
+    if new and not new.endswith("\n"):
+        new += newline
+    new += _GITATTRIBUTES_COMMENT + newline + GITATTRIBUTES_LINE + newline
+    temporary = file.with_name(".gitattributes.pcrm-tmp")
+    try:
+        temporary.write_bytes(new.encode("utf-8"))
+        os.replace(temporary, file)
+    except OSError as exc:
+        raise GitError(f"cannot write {file}: {exc.strerror}") from None
+    return file
+
+
+# -- reading the staged snapshot ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One staged file: its mode (``100644``), blob id, path relative to the vault."""
+
+    mode: str
+    blob: str
+    path: str
+
+
+def staged_entries(root: Path, pathspecs: list[str]) -> list[IndexEntry]:
+    """``git ls-files -s -z``: the index git currently points at (``GIT_INDEX_FILE``).
+
+    Run from the vault folder, so paths come back relative to it. Unmerged
+    entries (stage 1-3) are left out: git refuses to commit them anyway.
+    """
+    done = run(root, ["ls-files", "-s", "-z", "--", *pathspecs], what="ls-files")
+    entries = []
+    for record in done.stdout.split(b"\0"):
+        if not record:
+            continue
+        info, _tab, path = record.partition(b"\t")
+        mode, blob, stage = info.decode("ascii").split(" ")
+        if stage != "0":
+            continue
+        entries.append(IndexEntry(mode, blob, path.decode("utf-8", "surrogateescape")))
+    return entries
+
+
+def staged_changes(root: Path, pathspecs: list[str]) -> list[str]:
+    """Vault-relative paths whose staged content differs from HEAD (no rename pairing).
+
+    Without ``HEAD`` (no commits yet) git compares with the empty tree. A
+    deleted path is listed too; the caller finds it missing from the index.
+    """
+    args = ["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff",
+            "--relative", "--ignore-submodules"]
+    if has_commits(root):
+        args.append("HEAD")
+    done = run(root, [*args, "--", *pathspecs], what="diff --cached")
+    return [p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p]
+
+
+def cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """The contents of *blobs*, read by one ``git cat-file --batch`` process."""
+    wanted = list(dict.fromkeys(blobs))
+    if not wanted:
+        return {}
+    done = run(root, ["cat-file", "--batch"], input="".join(f"{b}\n" for b in wanted).encode(),
+               what="cat-file")
+    out, found, pos = done.stdout, {}, 0
+    for blob in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) != 3:  # "<id> missing"
+            raise GitError(f"git cat-file: object {blob} is missing from the repository")
+        size = int(header[2])
+        found[blob] = out[pos:pos + size]
+        pos += size + 1  # the content is followed by a newline
+    return found
+
+
+# -- history ----------------------------------------------------------------------------
+
+LOG_MARK = "\x1e"  # starts a commit header line; a patch line never starts with it
+
+
+def log_follow_patch(root: Path, path: str) -> str:
+    """One ``git log --follow -p`` of *path* with whole-file context, as text.
+
+    Each commit starts with a line ``\\x1e<id>\\x1f<author date>\\x1f<author>\\x1f<subject>``;
+    the huge ``-U`` makes every hunk hold the whole file, so both versions of
+    the file can be rebuilt from the patch without one git process per commit.
+    """
+    repo_prefix(root)
+    fmt = f"{LOG_MARK}%H%x1f%aI%x1f%an%x1f%s"
+    # The -c settings undo user config that would change the patch's shape.
+    done = run(root, ["-c", "core.quotepath=off", "-c", "diff.suppressBlankEmpty=false",
+                      "-c", "diff.noprefix=false", "log", "--follow", "-p", "--text",
+                      "-U100000000", "--no-color", "--no-ext-diff", "--no-textconv",
+                      "--no-show-signature", "--relative", "--src-prefix=a/",
+                      "--dst-prefix=b/", "-M", f"--format={fmt}", "--", path], what="log")
+    return done.stdout.decode("utf-8", "replace")
+
+
+# -- sync -------------------------------------------------------------------------------
+
+@dataclass
+class SyncResult:
+    """What ``pcrm sync`` did: the branch, its upstream, commits pulled and pushed."""
+
+    branch: str
+    upstream: str
+    pulled: int
+    pushed: int
+
+
+def _count(root: Path, revisions: str) -> int:
+    done = run(root, ["rev-list", "--count", revisions], check=False)
+    return int(text(done) or 0) if done.returncode == 0 else 0
+
+
+def _rebase_in_progress(root: Path) -> bool:
+    return any(git_path(root, name).exists() for name in ("rebase-merge", "rebase-apply"))
+
+
+def sync(root: Path) -> SyncResult:
+    """``git pull --rebase`` then ``git push`` on the current branch; never forces.
+
+    A conflict aborts the rebase (the branch is left as it was) and raises
+    :class:`GitError` saying which files conflict and what to do.
+    """
+    repo_prefix(root)
+    if not text(run(root, ["remote"])):
+        raise GitError("this vault's repository has no remote to sync with; add one with "
+                       "'git remote add origin URL', then 'git push -u origin HEAD'")
+    done = run(root, ["symbolic-ref", "--short", "-q", "HEAD"], check=False)
+    branch = text(done)
+    if done.returncode != 0 or not branch:
+        raise GitError("HEAD is detached (not on a branch); 'git switch BRANCH' first")
+    if _rebase_in_progress(root):
+        raise GitError("a rebase is already in progress; finish it ('git rebase --continue') "
+                       "or undo it ('git rebase --abort') first")
+    done = run(root, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"],
+               check=False)
+    upstream = text(done)
+    if done.returncode != 0 or not upstream:
+        remotes = text(run(root, ["remote"])).split()
+        remote = "origin" if "origin" in remotes else remotes[0]
+        raise GitError(f"branch '{branch}' has no upstream branch to sync with; set one with "
+                       f"'git push -u {remote} {branch}'")
+    if has_commits(root):
+        dirty = run(root, ["diff", "--quiet", "HEAD", "--"], check=False)
+        if dirty.returncode == 1:
+            raise GitError("you have uncommitted changes; commit them (e.g. 'git commit -am "
+                           "\"notes\"') or 'git stash' them, then run 'pcrm sync' again")
+    before = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
+
+    pull = run(root, ["pull", "--rebase", "--no-autostash"], check=False)
+    if pull.returncode != 0:
+        if _rebase_in_progress(root):
+            conflicted = text(run(root, ["diff", "--name-only", "--diff-filter=U", "--relative"],
+                                  check=False)).split("\n")
+            abort = run(root, ["rebase", "--abort"], check=False)
+            files = ", ".join(p for p in conflicted if p) or "some files"
+            if abort.returncode != 0:
+                raise GitError(f"your commits conflict with {upstream} in {files}, and "
+                               f"'git rebase --abort' failed ({first_line(abort)}); "
+                               "run 'git status' to see where you are")
+            raise GitError(f"your commits conflict with {upstream} in {files}; nothing was "
+                           f"changed (the rebase was aborted). To resolve by hand: 'git pull "
+                           f"--no-rebase', edit the files, 'git commit', then 'pcrm sync'")
+        raise GitError(f"git pull failed: {first_line(pull)}")
+    after = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
+    pulled = _count(root, f"{before}..{after}") if before and after else \
+        (_count(root, after) if after else 0)
+    pushed = _count(root, "@{upstream}..HEAD")
+    if pushed:
+        push = run(root, ["push"], check=False)
+        if push.returncode != 0:
+            raise GitError(f"git push failed: {first_line(push)} (if the remote moved on, "
+                           "run 'pcrm sync' again)")
+    return SyncResult(branch, upstream, pulled, pushed)

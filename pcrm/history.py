@@ -1,0 +1,210 @@
+"""A contact's story from Git: created when, which interactions each commit logged,
+and how the front-matter changed (``company: Globex -> Acme``: a new job is a
+reason to congratulate).
+
+One git process per command: ``git log --follow -p`` with whole-file context
+(see :func:`pcrm.git.log_follow_patch`), so each commit's hunk holds both the
+old and the new version of the file; both are parsed with pcrm's own parser,
+and the two are compared. No click here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import git
+from .config import Config
+from .model import Contact, Interaction
+from .parse import parse_contact
+
+Meta = dict[str, Any] | None  # a version's front-matter; None when it did not parse
+
+
+@dataclass
+class Change:
+    """One front-matter key that changed in a commit (``None``: absent)."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class Step:
+    """One commit that touched the contact's file."""
+
+    commit: str
+    when: dt.datetime  # author date, in the author's time zone
+    author: str
+    subject: str
+    path: str  # the file's path (from the repository top) after this commit
+    created: bool = False
+    deleted: bool = False
+    renamed_from: str | None = None
+    added: list[Interaction] = field(default_factory=list)
+    removed: list[Interaction] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def date(self) -> dt.date:
+        return self.when.date()
+
+
+@dataclass
+class History:
+    """The contact's commits, oldest first."""
+
+    contact: Contact
+    steps: list[Step]
+
+    @property
+    def created(self) -> Step | None:
+        return next((s for s in self.steps if s.created), None)
+
+
+def contact_history(root: Path, contact: Contact, config: Config) -> History:
+    """The history of *contact*'s file in the vault's repository (oldest first).
+
+    Raises :class:`~pcrm.errors.GitError` when the vault is not in a Git repository.
+    """
+    patch = git.log_follow_patch(root, contact.path)
+    # A commit header is a line starting with LOG_MARK; a patch line never
+    # does (it starts with ' ', '+', '-', '@', a word or a backslash).
+    chunks = ("\n" + patch).split("\n" + git.LOG_MARK)[1:]
+    parsed = [_step(chunk, contact.path, config) for chunk in chunks]
+    parsed.reverse()
+    steps = []
+    last_meta: dict[str, Any] | None = None
+    for step, old_meta, new_meta in parsed:
+        steps.append(step)
+        # A version that did not parse has no front-matter to compare: measure
+        # the change from the last version that did.
+        before = old_meta if old_meta is not None else (None if step.created else last_meta)
+        if before is not None and new_meta is not None:
+            step.changes = _compare(before, new_meta)
+        if new_meta is not None:
+            last_meta = new_meta
+    return History(contact, steps)
+
+
+def _step(chunk: str, path: str, config: Config) -> tuple[Step, Meta, Meta]:
+    """One commit's header and patch: the step, and the front-matter before and after."""
+    header, _newline, body = chunk.partition("\n")
+    commit, when, author, subject = header.split("\x1f", 3)
+    step = Step(commit=commit, when=dt.datetime.fromisoformat(when), author=author,
+                subject=subject, path=path)
+    old_lines: list[str] = []
+    new_lines: list[str] = []
+    in_hunk = False
+    for line in body.split("\n"):
+        if line.startswith("diff --git "):
+            in_hunk = False
+        elif not in_hunk:
+            if line.startswith("new file mode"):
+                step.created = True
+            elif line.startswith("deleted file mode"):
+                step.deleted = True
+            elif line.startswith("rename from "):
+                step.renamed_from = line[len("rename from "):]
+            elif line.startswith("+++ b/"):
+                step.path = line[len("+++ b/"):]
+            elif line.startswith("@@"):
+                in_hunk = True
+        elif line[:1] == " ":
+            old_lines.append(line[1:])
+            new_lines.append(line[1:])
+        elif line[:1] == "-":
+            old_lines.append(line[1:])
+        elif line[:1] == "+":
+            new_lines.append(line[1:])
+        elif line.startswith("@@"):
+            continue
+        # "\ No newline at end of file" and the blank line git ends with: nothing to keep
+    has_hunk = bool(old_lines or new_lines)
+    old = parse_contact(path, "\n".join(old_lines).encode(), config).contact \
+        if has_hunk and not step.created else None
+    new = parse_contact(path, "\n".join(new_lines).encode(), config).contact \
+        if has_hunk and not step.deleted else None
+    if has_hunk:
+        step.added = _extra(new.interactions if new else [], old.interactions if old else [])
+        step.removed = _extra(old.interactions if old else [], new.interactions if new else [])
+    return step, (old.meta if old else None), (new.meta if new else None)
+
+
+def _key(interaction: Interaction) -> tuple[Any, ...]:
+    return (interaction.date, interaction.time, interaction.kind, interaction.title,
+            interaction.expect)
+
+
+def _extra(mine: list[Interaction], others: list[Interaction]) -> list[Interaction]:
+    """The interactions of *mine* that *others* does not have (as a multiset: a second
+    identical heading counts), in file order. Notes edits are not interaction changes."""
+    left = Counter(_key(i) for i in mine) - Counter(_key(i) for i in others)
+    found = []
+    for interaction in mine:
+        if left[_key(interaction)] > 0:
+            left[_key(interaction)] -= 1
+            found.append(interaction)
+    return found
+
+
+def _compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    changes = []
+    for key in list(old) + [k for k in new if k not in old]:
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            changes.append(Change(str(key), before, after))
+    return changes
+
+
+def value_text(value: Any) -> str:
+    """A front-matter value for display: ``Acme``, ``[a, b]``, ``(none)``."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def interaction_dict(interaction: Interaction) -> dict[str, Any]:
+    """An interaction for ``--json``."""
+    return {"date": interaction.date.isoformat(),
+            "time": interaction.time.strftime("%H:%M") if interaction.time else None,
+            "kind": interaction.kind, "title": interaction.title,
+            "expect": interaction.expect.isoformat() if interaction.expect else None}
+
+
+def as_dict(history: History) -> dict[str, Any]:
+    """The ``pcrm history --json`` document (a stable contract; see docs/git.md)."""
+    contact = history.contact
+    created = history.created
+    return {
+        "contact": contact.id, "name": contact.name, "path": contact.path,
+        "created": created.date.isoformat() if created else None,
+        "commits": [{
+            "commit": s.commit, "date": s.date.isoformat(), "time": s.when.isoformat(),
+            "author": s.author, "subject": s.subject, "path": s.path,
+            "created": s.created, "renamed_from": s.renamed_from,
+            "interactions": [interaction_dict(i) for i in s.added],
+            "removed_interactions": [interaction_dict(i) for i in s.removed],
+            "changes": [{"key": c.key, "old": _json_value(c.old), "new": _json_value(c.new)}
+                        for c in s.changes],
+        } for s in history.steps],
+    }

@@ -1,0 +1,129 @@
+"""Installing and removing pcrm's Git ``pre-commit`` hook.
+
+The hook goes into the folder ``git rev-parse --git-path hooks`` names, which
+honours ``core.hooksPath`` and linked worktrees. It records the Python that
+installed it, so it works without an activated virtual environment and
+without ``pcrm`` on ``PATH``, and runs ``python -m pcrm check --staged``.
+
+A hook the user already had is moved aside to ``pre-commit.pcrm-orig`` and
+still runs first (either one failing blocks the commit); ``uninstall`` moves it
+back untouched, bytes and mode. Installing twice rewrites pcrm's script (a new
+Python path, say) without chaining it to itself.
+
+Why no post-merge or post-checkout hook: pcrm keeps no state that a merge or
+checkout could make stale (its cache is keyed by file contents), so such hooks
+would only cost time on every pull.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+import sys
+from pathlib import Path
+
+from . import git
+from .errors import GitError
+
+HOOK_NAME = "pre-commit"
+ORIGINAL_SUFFIX = ".pcrm-orig"
+MARKER = "# pcrm-hook: installed by 'pcrm hooks install'"
+
+_TEMPLATE = """\
+#!/bin/sh
+{marker}; 'pcrm hooks uninstall' removes it.
+# Checks the contact files being committed (the staged versions) with
+# 'pcrm check --staged'. Skip it once with: git commit --no-verify
+python={python}
+vault={vault}
+
+# The hook that was here before pcrm's runs first, as git would have run it.
+original="$(dirname "$0")/{hook}{suffix}"
+if [ -x "$original" ]; then
+    "$original" "$@" || exit $?
+fi
+
+# Git runs hooks from the top of the working tree, so a relative vault path
+# also fits linked worktrees. A repository without the vault's .pcrm.yaml
+# (a shared core.hooksPath) is not a pcrm vault: nothing to check.
+[ -f "$vault/.pcrm.yaml" ] || exit 0
+if [ -x "$python" ]; then
+    exec "$python" -m pcrm --vault "$vault" check --staged
+elif command -v pcrm >/dev/null 2>&1; then
+    exec pcrm --vault "$vault" check --staged
+fi
+echo "pcrm hook: $python is gone and pcrm is not on PATH; run 'pcrm hooks install'" \\
+     "again, or commit with --no-verify" >&2
+exit 1
+"""
+
+
+def hook_path(root: Path) -> Path:
+    """Where the pre-commit hook of the vault's repository lives."""
+    return git.git_path(root, "hooks") / HOOK_NAME
+
+
+def is_pcrm_hook(path: Path) -> bool:
+    """True if *path* is a hook script written by pcrm."""
+    try:
+        return MARKER.encode() in path.read_bytes()
+    except OSError:
+        return False
+
+
+def script(root: Path, python: str | None = None) -> str:
+    """The text of pcrm's hook for the vault at *root*."""
+    prefix = git.repo_prefix(root).rstrip("/")
+    # sys.executable as is, not resolved: a virtualenv's python is a symlink
+    # whose target would run without the virtualenv's packages.
+    return _TEMPLATE.format(marker=MARKER, python=shlex.quote(python or sys.executable),
+                            vault=shlex.quote("./" + prefix if prefix else "."),
+                            hook=HOOK_NAME, suffix=ORIGINAL_SUFFIX)
+
+
+def install(root: Path, python: str | None = None) -> Path:
+    """Install pcrm's pre-commit hook for the vault at *root*; return the hook's path.
+
+    Also makes ``.gitattributes`` union-merge contact files (see
+    :func:`pcrm.git.ensure_gitattributes`).
+    """
+    hook = hook_path(root)
+    original = hook.with_name(HOOK_NAME + ORIGINAL_SUFFIX)
+    try:
+        hook.parent.mkdir(parents=True, exist_ok=True)
+        if (hook.exists() or hook.is_symlink()) and not is_pcrm_hook(hook):
+            if original.exists() or original.is_symlink():
+                raise GitError(f"{hook} is not pcrm's, and {original.name} is already "
+                               "taken; move one of them away, then install again")
+            # A rename keeps the user's hook byte for byte, with its mode.
+            os.replace(hook, original)
+        temporary = hook.with_name(f".{HOOK_NAME}.pcrm-tmp")
+        temporary.write_text(script(root, python), encoding="utf-8", newline="\n")
+        mode = temporary.stat().st_mode
+        temporary.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        os.replace(temporary, hook)
+    except OSError as exc:
+        raise GitError(f"cannot install the hook in {hook.parent}: "
+                       f"{exc.strerror or exc}") from None
+    git.ensure_gitattributes(root)
+    return hook
+
+
+def uninstall(root: Path) -> Path | None:
+    """Remove pcrm's pre-commit hook and put back the one it replaced.
+
+    Returns the hook path when something was removed, ``None`` when pcrm's
+    hook was not installed. A hook that is not pcrm's is left alone.
+    """
+    hook = hook_path(root)
+    original = hook.with_name(HOOK_NAME + ORIGINAL_SUFFIX)
+    if not is_pcrm_hook(hook):
+        return None
+    try:
+        if original.exists() or original.is_symlink():
+            os.replace(original, hook)
+        else:
+            hook.unlink()
+    except OSError as exc:
+        raise GitError(f"cannot remove the hook {hook}: {exc.strerror or exc}") from None
+    return hook
