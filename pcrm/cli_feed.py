@@ -1,2 +1,107 @@
-"""Commands for the calendar feed: ``pcrm calendar`` and ``pcrm serve`` (to be written)."""
+"""Commands for the calendar feed: ``pcrm calendar`` and ``pcrm serve``.
+
+Both import the feed and the server inside the command: icalendar and
+http.server are slow to import, and every other command must stay instant.
+"""
 from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .app import App
+from .cli import cli, pass_app
+from .cli_contacts import _report_skipped
+from .errors import WriteError
+
+DEFAULT_PORT = 5545  # after RFC 5545, the iCalendar standard; unassigned by IANA
+
+
+@cli.command()
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the feed to FILE (atomically) instead of standard output.")
+@pass_app
+def calendar(app: App, output: str | None) -> None:
+    """Write your follow-ups as an iCalendar (.ics) feed.
+
+    One all-day event per contact's next follow-up (the same items as
+    'pcrm status', with no date window), on its due date, plus a yearly event
+    for each birthday. Publish the file anywhere your calendar app can fetch
+    it, or let 'pcrm serve' serve it. Set 'calendar.minimal: true' in
+    .pcrm.yaml to show initials only. See docs/feed.md.
+
+    \b
+    Example:
+      pcrm calendar -o ~/public_html/follow-ups.ics
+      pcrm calendar > follow-ups.ics
+    """
+    from .feed import generate, write_atomic
+
+    feed = generate(app)
+    _report_skipped(app.snapshot.all_diagnostics())
+    if output is None or output == "-":
+        stream = click.get_binary_stream("stdout")
+        stream.write(feed.data)  # the bytes as icalendar made them: CRLF, folded
+        stream.flush()
+        return
+    try:
+        write_atomic(Path(output).expanduser(), feed.data)
+    except OSError as exc:
+        raise WriteError(f"cannot write the feed: {exc.strerror or exc}", path=output) from None
+    click.echo(f"Wrote {output}: {feed.follow_ups} follow-up(s), "
+               f"{feed.birthdays} birthday(s).", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback puts a secret token "
+                   "in the URL.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--new-token", is_flag=True,
+              help="Replace the secret token, so the old URL stops working.")
+@pass_app
+def serve(app: App, host: str, port: int, new_token: bool) -> None:
+    """Serve the feed over HTTP, for calendar apps that subscribe to a URL.
+
+    The feed is rebuilt on every request, so edits to your contacts show up
+    at the calendar app's next refresh without restarting. Only the feed is
+    served, never the vault's files. It listens on 127.0.0.1 (this machine
+    only) by default; on any other address the URL contains a secret token,
+    kept in the vault's untracked state folder. Ctrl-C stops it.
+
+    \b
+    Example:
+      pcrm serve
+      # then subscribe to webcal://127.0.0.1:5545/calendar.ics
+      pcrm serve --host 0.0.0.0 --port 8080
+    """
+    from .feed import generate
+    from .server import feed_urls, is_loopback, load_token, make_server
+
+    root = app.root
+    # Each request reads the vault again; a pinned --today stays pinned,
+    # otherwise "today" moves on while the server runs for days.
+    today = click.get_current_context().find_root().params.get("today")
+
+    def build() -> bytes:
+        return generate(App(vault=str(root), today=today)).data
+
+    build()  # a broken vault fails now, not at the first request
+    token = None if is_loopback(host) else load_token(app.state_dir, renew=new_token)
+    server = make_server(host, port, build, token, log=lambda line: click.echo(line, err=True))
+    http_url, webcal_url = feed_urls(host, server.server_address[1], token)
+    click.echo(f"Serving '{app.config.calendar_name}' at {http_url}")
+    click.echo(f"Subscribe in your calendar app to: {webcal_url}")
+    if token:
+        click.echo("The URL holds a secret token: share it with nobody "
+                   "('pcrm serve --new-token' replaces it).")
+    elif new_token:
+        click.echo("(--new-token: no token is used on loopback)")
+    click.echo("Press Ctrl-C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.server_close()
