@@ -27,6 +27,7 @@ MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CANDIDATE = re.compile(r"^ {0,3}(?:(#)|`{3}|~{3})", re.MULTILINE)
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?=\s|$)")
 _TIME = re.compile(r"^\s+(\d{1,2}:\d{2})(?=\s|$)")
 _KIND = re.compile(r"^\s+([^\s:()]+)(?:\s*:\s*|\s+|$)")
@@ -240,20 +241,23 @@ def parse_log(path: str, lines: list[str], start: int, config: Config,
     """The interactions of a contact body (``lines[start:]``), in file order."""
     headings: list[tuple[int, int, str, int]] = []  # (line index, level, text, text col)
     fence: str | None = None
-    for index in range(start, len(lines)):
+    # Only lines that may open a heading or a fence matter; find them with one
+    # regex over the body instead of looking at every line in Python.
+    body = "\n".join(lines[start:])
+    index, position = start, 0
+    for candidate in _CANDIDATE.finditer(body):
+        index += body.count("\n", position, candidate.start())
+        position = candidate.start()
         line = lines[index]
-        first = line.lstrip(" ")[:1]
-        if first in ("`", "~"):
-            match = _FENCE.match(line)
-            if match:
-                marker = match.group(1)
-                if fence is None:
-                    fence = marker
-                elif marker[0] == fence[0] and len(marker) >= len(fence) \
-                        and not line.strip()[len(marker):].strip():
-                    fence = None
+        if candidate.group(1) is None:  # a fence
+            marker = _FENCE.match(line).group(1)  # type: ignore[union-attr]
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) \
+                    and not line.strip()[len(marker):].strip():
+                fence = None
             continue
-        if fence is not None or first != "#":
+        if fence is not None:
             continue
         match = _HEADING.match(line)
         if match:
