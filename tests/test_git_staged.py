@@ -1,0 +1,174 @@
+"""``pcrm.staged.staged_diagnostics`` called directly, and ``pcrm check --staged``."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from gitutil import BROKEN, contact, git, gitenv, make_repo, write
+
+from pcrm import cache
+from pcrm import git as pgit
+from pcrm.cli import cli
+from pcrm.config import Config
+from pcrm.model import ParsedFile
+from pcrm.staged import staged_diagnostics
+
+pytestmark = pytest.mark.usefixtures("gitenv")
+__all__ = ["gitenv"]
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def check(root: Path) -> list[str]:
+    return [str(d) for d in staged_diagnostics(root, Config(), TODAY)]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "vault", {
+        "contacts/jane.md": contact("Jane", email="jane@acme.example"),
+        "contacts/old-broken.md": BROKEN,  # committed with --no-verify long ago
+    })
+
+
+def test_nothing_staged_is_clean(repo: Path) -> None:
+    assert check(repo) == []
+
+
+def test_only_changed_files_are_reported(repo: Path) -> None:
+    write(repo, {"contacts/bob.md": "---\nname: Bob\nphone: 5550100\n---\n"})
+    git(repo, "add", "contacts/bob.md")
+    found = check(repo)
+    assert len(found) == 1
+    assert found[0].startswith("contacts/bob.md:3:1: error: phone: YAML read 5550100")
+
+
+def test_duplicate_against_unchanged_file(repo: Path) -> None:
+    write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example")})
+    git(repo, "add", "contacts/j2.md")
+    assert check(repo) == [
+        "contacts/j2.md:3:1: error: email: jane@acme.example is also in contacts/jane.md"]
+
+
+def test_unstaged_duplicate_is_ignored(repo: Path) -> None:
+    write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example")})  # untracked
+    write(repo, {"contacts/bob.md": contact("Bob")})
+    git(repo, "add", "contacts/bob.md")
+    assert check(repo) == []
+
+
+def test_deleted_duplicate_is_gone_from_the_snapshot(repo: Path) -> None:
+    write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example")})
+    git(repo, "add", "contacts/j2.md")
+    git(repo, "rm", "--quiet", "--cached", "contacts/jane.md")  # deleted in this commit
+    assert check(repo) == []
+
+
+def test_rename_of_a_good_file_passes(repo: Path) -> None:
+    git(repo, "mv", "contacts/jane.md", "contacts/jane-doe.md")
+    assert check(repo) == []
+
+
+def test_non_utf8_and_companies(repo: Path) -> None:
+    write(repo, {"contacts/latin1.md": b"---\nname: Ren\xe9\n---\n",
+                 "companies/acme.md": "---\ntarget: true\n---\n"})
+    git(repo, "add", "contacts/latin1.md", "companies/acme.md")
+    found = check(repo)
+    assert any(f.startswith("contacts/latin1.md:2:") and "not UTF-8" in f for f in found)
+    assert any(f.startswith("companies/acme.md:") and "name" in f for f in found)
+
+
+def test_symlinks_in_the_index_are_skipped(repo: Path) -> None:
+    os.symlink("jane.md", repo / "contacts" / "link.md")
+    git(repo, "add", "contacts/link.md")
+    assert check(repo) == []
+
+
+def test_index_file_from_the_environment_is_used(repo: Path, monkeypatch:
+                                                 pytest.MonkeyPatch) -> None:
+    # What git does under `commit -a`: a temporary index, named relatively.
+    write(repo, {"contacts/jane.md": BROKEN})
+    env = dict(os.environ, GIT_INDEX_FILE=str(repo / ".git" / "tmp-index"))
+    subprocess.run(["git", "read-tree", "HEAD"], cwd=repo, env=env, check=True)
+    subprocess.run(["git", "add", "contacts/jane.md"], cwd=repo, env=env, check=True)
+    assert check(repo) == []  # the real index is untouched
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("GIT_INDEX_FILE", ".git/tmp-index")
+    assert any(f.startswith("contacts/jane.md:") for f in check(repo))
+
+
+def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored: dict[str, tuple[str, ParsedFile]] = {}
+    read: list[list[str]] = []
+
+    def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str, ParsedFile]:
+        return {path: parsed for path, (blob, parsed) in stored.items()
+                if blobs.get(path) == blob}
+
+    def store_blobs(root: Path, config: Config,
+                    parsed: dict[str, tuple[str, ParsedFile]]) -> None:
+        stored.update(parsed)
+
+    real_cat = pgit.cat_blobs
+
+    def cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+        read.append(blobs)
+        return real_cat(root, blobs)
+
+    monkeypatch.setattr(cache, "lookup_blobs", lookup_blobs, raising=False)
+    monkeypatch.setattr(cache, "store_blobs", store_blobs, raising=False)
+    monkeypatch.setattr(pgit, "cat_blobs", cat_blobs)
+
+    write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example")})
+    git(repo, "add", "contacts/j2.md")
+    cold = check(repo)
+    assert len(read[-1]) == 3 and set(stored) == {"contacts/jane.md", "contacts/j2.md",
+                                                    "contacts/old-broken.md"}
+    assert check(repo) == cold  # warm: the same answer...
+    assert read[-1] == []  # ...without reading a blob
+    write(repo, {"contacts/j2.md": contact("J2", email="j2@acme.example")})
+    git(repo, "add", "contacts/j2.md")
+    assert check(repo) == []
+    assert len(read[-1]) == 1  # only the changed file
+
+
+def test_cli_check_staged(repo: Path) -> None:
+    write(repo, {"contacts/bob.md": BROKEN})
+    git(repo, "add", "contacts/bob.md")
+    result = CliRunner().invoke(cli, ["--vault", str(repo), "--today", "2026-11-22",
+                                      "check", "--staged"])
+    assert result.exit_code == 1
+    assert "contacts/bob.md:" in result.output
+
+
+def test_check_staged_in_a_subprocess_outside_git(tmp_path: Path) -> None:
+    (tmp_path / ".pcrm.yaml").write_text("")
+    done = subprocess.run([sys.executable, "-m", "pcrm", "--vault", str(tmp_path), "check",
+                           "--staged"], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: ")
+    assert "not in a Git repository" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_one_cat_file_process(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        calls.append(list(args))
+        return real_run(args, *rest, **kwargs)
+
+    for i in range(20):
+        write(repo, {f"contacts/p{i}.md": contact(f"P{i}")})
+    git(repo, "add", "contacts")
+    monkeypatch.setattr(subprocess, "run", spy)
+    assert check(repo) == []
+    assert sum(1 for c in calls if "cat-file" in c) == 1
+    assert len(calls) <= 6
