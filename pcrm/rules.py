@@ -10,6 +10,13 @@ Decisions where the spec is silent (also in the README):
 - When several tags of a contact have a cadence, the shortest one applies.
 - A meeting dated in the future still counts (an interview you have booked
   gives a thank-you deadline after it).
+- Same-day order is by time, then by position in the file; an interaction
+  without a time comes after the timed ones written above it on that day (a
+  thank-you email logged without ``--time`` below a ``15:00 interview`` answers
+  it), and before the ones written below it.
+- A window in hours is elapsed time in the vault's time zone (24 h after a
+  meeting at 00:30 on the night clocks go back ends at 23:30 the same date);
+  windows in days or weeks are calendar days.
 """
 from __future__ import annotations
 
@@ -75,15 +82,35 @@ def cadence_for(contact: Contact, config: Config) -> Duration | None:
     return config.cadence_default
 
 
+def ordered(interactions: Iterable[Interaction]) -> list[Interaction]:
+    """The interactions in time order (spec 3: by date, time, then file position).
+
+    An untimed interaction has no time to compare, so it keeps its place in the
+    file among the same day's entries: it sorts at the latest time written
+    above it that day (midnight if none).
+    """
+    items = sorted(interactions, key=lambda i: i.index)
+    latest: dict[dt.date, dt.time] = {}
+    keys: dict[int, tuple[dt.date, dt.time, int]] = {}
+    for item in items:
+        if item.time is not None:
+            latest[item.date] = max(item.time, latest.get(item.date, item.time))
+        clock = item.time if item.time is not None else latest.get(item.date, dt.time())
+        keys[id(item)] = (item.date, clock, item.index)
+    return sorted(items, key=lambda i: keys[id(i)])
+
+
 def _after(items: list[Interaction], anchor: Interaction, classes: tuple[str, ...]) -> bool:
-    return any(i.klass in classes and i.sort_key > anchor.sort_key for i in items)
+    """True if an interaction of *classes* comes after *anchor* in *items* (time-ordered)."""
+    position = next(n for n, item in enumerate(items) if item is anchor)
+    return any(i.klass in classes for i in items[position + 1:])
 
 
 def pending(contact: Contact, config: Config, today: dt.date) -> list[FollowUp]:
     """Every pending follow-up of *contact*, earliest first (ties: rule order)."""
     if contact.status != "active":
         return []
-    log = sorted(contact.interactions, key=lambda i: i.sort_key)
+    log = ordered(contact.interactions)
     found: list[FollowUp] = []
 
     def add(rule: str, due: dt.date, reason: str, source: Interaction | None = None,
@@ -103,7 +130,12 @@ def pending(contact: Contact, config: Config, today: dt.date) -> list[FollowUp]:
             window = config.kinds[meeting.kind].window or Duration(24, "h")
             due_at = None
             if meeting.time is not None:
-                due_at = window.add(meeting.when).replace(tzinfo=config.timezone)
+                start = meeting.when.replace(tzinfo=config.timezone)
+                if window.unit == "h":
+                    due_at = (start.astimezone(dt.timezone.utc)
+                              + dt.timedelta(hours=window.amount)).astimezone(config.timezone)
+                else:
+                    due_at = window.add(meeting.when).replace(tzinfo=config.timezone)
                 due = due_at.date()
             else:
                 due = window.add(meeting.when).date()
