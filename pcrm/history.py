@@ -20,8 +20,6 @@ from .config import Config
 from .model import Contact, Interaction
 from .parse import parse_contact
 
-Meta = dict[str, Any] | None  # a version's front-matter; None when it did not parse
-
 
 @dataclass
 class Change:
@@ -77,21 +75,35 @@ def contact_history(root: Path, contact: Contact, config: Config) -> History:
     parsed = [_step(chunk, contact.path, config) for chunk in chunks]
     parsed.reverse()
     steps = []
-    last_meta: dict[str, Any] | None = None
-    for step, old_meta, new_meta in parsed:
+    last: Contact | None = None  # the latest version that parsed
+    for step, old, new in parsed:
         steps.append(step)
-        # A version that did not parse has no front-matter to compare: measure
-        # the change from the last version that did.
-        before = old_meta if old_meta is not None else (None if step.created else last_meta)
-        if before is not None and new_meta is not None:
-            step.changes = _compare(before, new_meta)
-        if new_meta is not None:
-            last_meta = new_meta
+        # A version that did not parse says nothing about interactions or keys:
+        # compare with the last version that did, rather than report everything
+        # as removed, then added again.
+        before = _EMPTY if step.created else (old or last)
+        after = _EMPTY if step.deleted else new
+        if before is not None and after is not None:
+            step.added = _extra(after.interactions, before.interactions)
+            step.removed = _extra(before.interactions, after.interactions)
+            if not (step.created or step.deleted):
+                step.changes = _compare(before.meta, after.meta)
+        if new is not None:
+            last = new
     return History(contact, steps)
 
 
-def _step(chunk: str, path: str, config: Config) -> tuple[Step, Meta, Meta]:
-    """One commit's header and patch: the step, and the front-matter before and after."""
+# The version before a file's creation: no interactions, no keys.
+_EMPTY = Contact(id="", path="", name="", meta={})
+
+
+def _step(chunk: str, path: str, config: Config
+          ) -> tuple[Step, Contact | None, Contact | None]:
+    """One commit's header and patch: the step, and the versions before and after.
+
+    A version is ``None`` when the patch has no hunk (a pure rename) or when
+    it does not parse as a contact.
+    """
     header, _newline, body = chunk.partition("\n")
     commit, when, author, subject = header.split("\x1f", 3)
     step = Step(commit=commit, when=dt.datetime.fromisoformat(when), author=author,
@@ -120,18 +132,15 @@ def _step(chunk: str, path: str, config: Config) -> tuple[Step, Meta, Meta]:
             old_lines.append(line[1:])
         elif line[:1] == "+":
             new_lines.append(line[1:])
-        elif line.startswith("@@"):
-            continue
-        # "\ No newline at end of file" and the blank line git ends with: nothing to keep
-    has_hunk = bool(old_lines or new_lines)
-    old = parse_contact(path, "\n".join(old_lines).encode(), config).contact \
-        if has_hunk and not step.created else None
-    new = parse_contact(path, "\n".join(new_lines).encode(), config).contact \
-        if has_hunk and not step.deleted else None
-    if has_hunk:
-        step.added = _extra(new.interactions if new else [], old.interactions if old else [])
-        step.removed = _extra(old.interactions if old else [], new.interactions if new else [])
-    return step, (old.meta if old else None), (new.meta if new else None)
+        # "@@" of a later hunk (there is none with whole-file context), "\ No
+        # newline at end of file" and the blank line git ends with: nothing to keep
+    if not (old_lines or new_lines):
+        return step, None, None
+    old = None if step.created else \
+        parse_contact(path, "\n".join(old_lines).encode(), config).contact
+    new = None if step.deleted else \
+        parse_contact(path, "\n".join(new_lines).encode(), config).contact
+    return step, old, new
 
 
 def _key(interaction: Interaction) -> tuple[Any, ...]:
