@@ -5,6 +5,7 @@ http.server are slow to import, and every other command must stay instant.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -40,9 +41,9 @@ def calendar(app: App, output: str | None) -> None:
     feed = generate(app)
     _report_skipped(app.snapshot.all_diagnostics())
     if output is None or output == "-":
-        stream = click.get_binary_stream("stdout")
-        stream.write(feed.data)  # the bytes as icalendar made them: CRLF, folded
-        stream.flush()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(feed.data)  # the bytes as icalendar made them: CRLF, folded
+        sys.stdout.buffer.flush()
         return
     try:
         write_atomic(Path(output).expanduser(), feed.data)
@@ -91,15 +92,15 @@ def serve(app: App, host: str, port: int, new_token: bool) -> None:
     token = None if is_loopback(host) else load_token(app.state_dir, renew=new_token)
     server = make_server(host, port, build, token, log=lambda line: click.echo(line, err=True))
     http_url, webcal_url = feed_urls(host, server.server_address[1], token)
-    click.echo(f"Serving '{app.config.calendar_name}' at {http_url}")
-    click.echo(f"Subscribe in your calendar app to: {webcal_url}")
-    if token:
-        click.echo("The URL holds a secret token: share it with nobody "
-                   "('pcrm serve --new-token' replaces it).")
-    elif new_token:
-        click.echo("(--new-token: no token is used on loopback)")
-    click.echo("Press Ctrl-C to stop.")
-    try:
+    try:  # from here on, Ctrl-C is the normal way out, even during the banner
+        click.echo(f"Serving '{app.config.calendar_name}' at {http_url}")
+        click.echo(f"Subscribe in your calendar app to: {webcal_url}")
+        if token:
+            click.echo("The URL holds a secret token: share it with nobody "
+                       "('pcrm serve --new-token' replaces it).")
+        elif new_token:
+            click.echo("(--new-token: no token is used on loopback)")
+        click.echo("Press Ctrl-C to stop.")
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
