@@ -15,7 +15,7 @@ from .config import Config, load_config
 from .errors import ParseError, UsageError
 from .model import Contact
 from .timeutil import parse_iso_date
-from .vault import Snapshot, find_contact, find_vault, read_vault
+from .vault import Snapshot, find_contact, find_vault, read_file, read_vault
 
 
 def state_dir(root: Path) -> Path:
@@ -101,8 +101,10 @@ class App:
                         (stem == key or stem.startswith(key)) and parsed.diagnostics:
                     raise ParseError(f"cannot use this contact: {parsed.diagnostics[0]}") from None
             raise
-        if must_parse:
-            errors = [d for d in snapshot.files[contact.path].diagnostics if d.is_error]
-            if errors:
-                raise ParseError(f"fix this file first: {errors[0]}")
-        return contact
+        # The snapshot holds summaries: parse the one file in full, as it is now.
+        parsed = read_file(contact.path, self.root / contact.path, self.config, full=True)
+        errors = [d for d in parsed.diagnostics if d.is_error]
+        if errors and (must_parse or not isinstance(parsed.contact, Contact)):
+            raise ParseError(f"fix this file first: {errors[0]}")
+        assert isinstance(parsed.contact, Contact)
+        return parsed.contact

@@ -1,14 +1,297 @@
-"""Placeholder: parse every file (the SQLite index comes with the cache issue)."""
+"""The index: a SQLite cache of parsed files, so that commands stay instant.
+
+Each vault file is stored as a compact record (its problems, its contact's
+summary with follow-ups precomputed without "today", or its company), keyed by
+path and ``(mtime_ns, size)``; staged content is keyed by blob id. A full-text
+table (FTS5) holds names, companies, roles, tags and notes for ``pcrm search``.
+
+Rules the cache keeps:
+- Files are the truth. The index lives outside tracked files (``.git/pcrm/``,
+  see :func:`pcrm.app.state_dir`) and is rebuilt from them at will.
+- It is invalidated as a whole when the schema, pcrm's version or the config's
+  fingerprint changes.
+- A corrupt or foreign cache file is deleted and rebuilt, never trusted; when it
+  cannot be written (read-only disk, locked by another run) pcrm just parses.
+- Concurrent runs are safe: SQLite's WAL journal, short write transactions, and
+  a busy timeout. A file modified in the last two seconds is parsed but not
+  cached, so an edit within the same clock tick is never missed.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import marshal
+import os
+import sqlite3
+import time
 from pathlib import Path
+from typing import Any, Iterator
 
+from . import __version__
 from .config import Config
-from .model import ParsedFile
+from .model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
+
+SCHEMA = 3
+DB_NAME = "index.sqlite"
+RACY_SECONDS = 2.0
+
+_date = dt.date.fromordinal
 
 
-def cached_parse(root: Path, config: Config, found: list[tuple[str, Path]]) -> dict[str, ParsedFile]:
-    """Parse *found* files."""
-    from .vault import read_file
+def _ord(day: dt.date | None) -> int | None:
+    return day.toordinal() if day is not None else None
 
-    return {path: read_file(path, absolute, config) for path, absolute in found}
+
+def _encode_followup(item: Any) -> tuple:
+    source = item.source
+    src = None
+    if source is not None:
+        minutes = source.time.hour * 60 + source.time.minute if source.time else None
+        src = (source.date.toordinal(), minutes, source.kind, source.klass, source.title,
+               _ord(source.expect), source.line, source.index)
+    due_at = item.due_at.isoformat() if item.due_at is not None else None
+    return (item.rule, item.due.toordinal(), item.reason, item.source_key, due_at, src)
+
+
+def encode(parsed: ParsedFile) -> bytes:
+    """A parsed file (contact summarized) as compact bytes."""
+    diags = tuple((d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
+    summary = None
+    contact = parsed.contact
+    if isinstance(contact, Summary):
+        summary = (contact.id, contact.name, contact.company, contact.role,
+                   tuple(contact.emails), contact.phone, contact.linkedin, tuple(contact.tags),
+                   contact.status, _ord(contact.snooze), contact.birthday,
+                   tuple(contact.key_lines.items()),
+                   tuple((day.toordinal(), line) for day, line in contact.dated),
+                   tuple(_encode_followup(f) for f in contact.candidates))
+    company = None
+    if parsed.company is not None:
+        company = (parsed.company.name, parsed.company.target)
+    return marshal.dumps((diags, summary, company))
+
+
+def decode(path: str, blob: bytes) -> ParsedFile:
+    """The inverse of :func:`encode`."""
+    from .rules import FollowUp
+
+    diags, summary, company = marshal.loads(blob)
+    parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in diags])
+    if summary is not None:
+        (cid, name, comp, role, emails, phone, linkedin, tags, status, snooze, birthday,
+         key_lines, dated, cands) = summary
+        follow_ups = []
+        for rule, due, reason, key, due_at, src in cands:
+            source = None
+            if src is not None:
+                day, minutes, kind, klass, title, expect, line, index = src
+                clock = dt.time(minutes // 60, minutes % 60) if minutes is not None else None
+                source = Interaction(_date(day), clock, kind, klass, title,
+                                     _date(expect) if expect is not None else None, line, index)
+            follow_ups.append(FollowUp(
+                cid, name, comp, path, rule, _date(due), reason, source, key,
+                dt.datetime.fromisoformat(due_at) if due_at else None))
+        parsed.contact = Summary(
+            cid, path, name, comp, role, list(emails), phone, linkedin, list(tags), status,
+            _date(snooze) if snooze is not None else None,
+            tuple(birthday) if birthday is not None else None,  # type: ignore[arg-type]
+            dict(key_lines), [(_date(day), line) for day, line in dated], follow_ups)
+    if company is not None:
+        parsed.company = Company(path, company[0], company[1])
+    return parsed
+
+
+def fingerprint(config: Config) -> str:
+    """Everything the records depend on: schema, version and the relevant config."""
+    kinds = ",".join(f"{k.name}={k.klass}/{k.window}" for k in
+                     sorted(config.kinds.values(), key=lambda k: k.name))
+    tags = ",".join(f"{t}={c}" for t, c in sorted(config.cadence_tags.items()))
+    return (f"{SCHEMA}|{__version__}|{config.timezone_name}|{kinds}|{config.nudge_after}|"
+            f"{config.nudge_limit}|{config.cadence_default}|{tags}")
+
+
+class Index:
+    """An open index database (use :func:`open_index`)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _connect(file: Path, stamp: str) -> sqlite3.Connection:
+    db = sqlite3.connect(str(file), timeout=5.0, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None or row[0] != stamp:
+            db.execute("BEGIN IMMEDIATE")
+            for table in ("files", "blobs", "fts"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
+                       "size INTEGER, record BLOB)")
+            db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, "
+                       "PRIMARY KEY (sha, path))")
+            try:
+                db.execute("CREATE VIRTUAL TABLE fts USING fts5(path UNINDEXED, name, company, "
+                           "role, tags, notes, tokenize = 'unicode61 remove_diacritics 2')")
+            except sqlite3.OperationalError:
+                pass  # SQLite without FTS5: search falls back to a scan
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
+            db.execute("COMMIT")
+        return db
+    except BaseException:
+        db.close()
+        raise
+
+
+def open_index(root: Path, config: Config) -> Index | None:
+    """Open (creating or rebuilding as needed) the vault's index; None if impossible."""
+    from .app import state_dir
+
+    folder = state_dir(root)
+    file = folder / DB_NAME
+    stamp = fingerprint(config)
+    for attempt in (1, 2):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return Index(_connect(file, stamp))
+        except sqlite3.DatabaseError:
+            if attempt == 2:
+                return None
+            # Corrupt or foreign: never trusted, rebuilt from the files.
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{file}{suffix}")
+                except OSError:
+                    pass
+        except OSError:
+            return None
+    return None
+
+
+def _fts_row(parsed: ParsedFile) -> tuple | None:
+    contact = parsed.contact
+    if not isinstance(contact, Contact):
+        return None
+    return (parsed.path, contact.name, contact.company or "", contact.role or "",
+            " ".join(contact.tags), contact.body)
+
+
+def cached_parse(root: Path, config: Config, found: list[tuple[str, Path]]
+                 ) -> dict[str, ParsedFile]:
+    """Parse *found* files, taking unchanged ones from the index and updating it."""
+    from .vault import read_file, summarize
+
+    index = open_index(root, config)
+    known: dict[str, tuple[int, int, bytes]] = {}
+    if index is not None:
+        try:
+            known = {path: (mtime, size, record) for path, mtime, size, record in
+                     index.db.execute("SELECT path, mtime_ns, size, record FROM files")}
+        except sqlite3.DatabaseError:
+            index.close()
+            index, known = None, {}
+    result: dict[str, ParsedFile] = {}
+    changed: list[tuple[str, int, int, bytes, tuple | None]] = []
+    racy = (time.time() - RACY_SECONDS) * 1e9
+    for path, absolute in found:
+        try:
+            info = os.stat(absolute)
+        except OSError:
+            result[path] = read_file(path, absolute, config)
+            continue
+        hit = known.get(path)
+        if hit is not None and hit[0] == info.st_mtime_ns and hit[1] == info.st_size:
+            try:
+                result[path] = decode(path, hit[2])
+                continue
+            except (ValueError, EOFError, TypeError):
+                pass  # a damaged record: parse the file again
+        parsed = read_file(path, absolute, config, full=True)
+        fts = _fts_row(parsed)
+        if isinstance(parsed.contact, Contact):
+            parsed.contact = summarize(parsed.contact, config)
+        result[path] = parsed
+        if info.st_mtime_ns < racy:
+            changed.append((path, info.st_mtime_ns, info.st_size, encode(parsed), fts))
+    removed = [path for path in known if path not in result]
+    if index is not None:
+        if changed or removed:
+            _store(index, changed, removed)
+        index.close()
+    return result
+
+
+def _store(index: Index, changed: list[tuple[str, int, int, bytes, tuple | None]],
+           removed: list[str]) -> None:
+    db = index.db
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        has_fts = _has_fts(db)
+        gone = removed + [row[0] for row in changed]
+        db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                       (row[:4] for row in changed))
+        if has_fts:
+            db.executemany("DELETE FROM fts WHERE path = ?", ((p,) for p in gone))
+            db.executemany("INSERT INTO fts VALUES (?, ?, ?, ?, ?, ?)",
+                           (row[4] for row in changed if row[4] is not None))
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def _has_fts(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'fts'").fetchone() is not None
+
+
+def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str, ParsedFile]:
+    """Cached parse results of staged blobs: ``{path: blob id}`` in, hits out."""
+    index = open_index(root, config)
+    if index is None:
+        return {}
+    found: dict[str, ParsedFile] = {}
+    try:
+        for chunk in _chunks(list(blobs.items()), 400):
+            marks = ",".join("(?, ?)" for _ in chunk)
+            args = [value for path, sha in chunk for value in (sha, path)]
+            for sha, path, record in index.db.execute(
+                    f"SELECT sha, path, record FROM blobs WHERE (sha, path) IN (VALUES {marks})",
+                    args):
+                try:
+                    found[path] = decode(path, record)
+                except (ValueError, EOFError, TypeError):
+                    pass
+    except sqlite3.DatabaseError:
+        return {}
+    finally:
+        index.close()
+    return found
+
+
+def store_blobs(root: Path, config: Config, parsed: dict[str, tuple[str, ParsedFile]]) -> None:
+    """Remember parse results of staged blobs: ``{path: (blob id, parsed)}``."""
+    index = open_index(root, config)
+    if index is None:
+        return
+    try:
+        index.db.execute("BEGIN IMMEDIATE")
+        index.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)",
+                             ((sha, path, encode(result))
+                              for path, (sha, result) in parsed.items()))
+        index.db.execute("COMMIT")
+    except sqlite3.Error:
+        pass
+    finally:
+        index.close()
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
-from .model import Contact, Diagnostic
+from .model import Diagnostic, Summary
 from .vault import Snapshot
 
 
@@ -25,8 +25,8 @@ def normalize_linkedin(url: str) -> str:
     return url.rstrip("/")
 
 
-def _duplicates(contacts: list[Contact]) -> list[Diagnostic]:
-    owners: dict[tuple[str, str], list[Contact]] = defaultdict(list)
+def _duplicates(contacts: list[Summary]) -> list[Diagnostic]:
+    owners: dict[tuple[str, str], list[Summary]] = defaultdict(list)
     for contact in contacts:
         for email in {e.casefold() for e in contact.emails}:
             owners[("email", email)].append(contact)
@@ -53,10 +53,10 @@ def vault_rules(snapshot: Snapshot, today: dt.date) -> list[Diagnostic]:
             found.append(Diagnostic(contact.path, contact.key_lines.get("company", 1), 1,
                                     "warning",
                                     f"company: no company file names '{contact.company}'"))
-        for interaction in contact.interactions:
-            if interaction.date > today:
-                found.append(Diagnostic(contact.path, interaction.line, 1, "warning",
-                                        f"interaction dated in the future ({interaction.date})"))
+        for day, line in contact.dated:
+            if day > today:
+                found.append(Diagnostic(contact.path, line, 1, "warning",
+                                        f"interaction dated in the future ({day})"))
     return found
 
 

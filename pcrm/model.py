@@ -103,6 +103,42 @@ class Contact:
 
 
 @dataclass
+class Summary:
+    """What the index keeps of a contact: all but its notes, plus its follow-ups.
+
+    Reading commands (status, list, check, calendar) work on summaries, which
+    the cache stores compactly; commands about one contact parse its file.
+    ``candidates`` are its pending follow-ups computed without "today"
+    (see :func:`pcrm.rules.apply_today`).
+    """
+
+    id: str
+    path: str
+    name: str
+    company: str | None
+    role: str | None
+    emails: list[str]
+    phone: str | None
+    linkedin: str | None
+    tags: list[str]
+    status: str
+    snooze: dt.date | None
+    birthday: tuple[int | None, int, int] | None
+    key_lines: dict[str, int]
+    dated: list[tuple[dt.date, int]]  # (date, line) of every interaction
+    candidates: list[Any] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+    @property
+    def last(self) -> dt.date | None:
+        """The date of the latest interaction, if any."""
+        return max(day for day, _line in self.dated) if self.dated else None
+
+
+@dataclass
 class Company:
     """A parsed company file."""
 
@@ -117,7 +153,7 @@ class ParsedFile:
     """What parsing one file gave: a contact or company, or nothing, and problems."""
 
     path: str
-    contact: Contact | None = None
+    contact: Contact | Summary | None = None
     company: Company | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 

@@ -21,11 +21,11 @@ Decisions where the spec is silent (also in the README):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from .config import Config
-from .model import INBOUND, MEETING, NOTE, OUTBOUND, Contact, Interaction
+from .model import INBOUND, MEETING, NOTE, OUTBOUND, Contact, Interaction, Summary
 from .timeutil import Duration
 
 RULES = ("thank-you", "nudge", "check-in", "scheduled", "keep-in-touch")
@@ -190,14 +190,28 @@ def pending(contact: Contact, config: Config, today: dt.date) -> list[FollowUp]:
                 f"keep in touch every {cadence.describe()}; nothing logged yet",
                 key="never")
 
-    if contact.snooze is not None and contact.snooze > today:
-        until = contact.snooze
-        found = [FollowUp(f.contact, f.name, f.company, f.path, f.rule, until,
-                          f"{f.reason} (snoozed until {until.isoformat()})", f.source,
-                          f.source_key, None, f.due)
-                 if f.due < until else f for f in found]
-    found.sort(key=lambda f: (f.due, RULES.index(f.rule)))
-    return found
+    return apply_today(found, contact.snooze, today)
+
+
+# The index caches each contact's follow-ups computed with TODAY_FREE as
+# "today": the only effects of the real date are then a keep-in-touch with
+# nothing logged (due today) and a snooze, both applied by apply_today().
+TODAY_FREE = dt.date.max
+
+
+def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
+                ) -> list[FollowUp]:
+    """Resolve "due today" placeholders and a snooze for *today*; sort by due, rule."""
+    resolved = []
+    for item in items:
+        if item.due == TODAY_FREE:
+            item = replace(item, due=today)
+        if snooze is not None and snooze > today and item.due < snooze:
+            item = replace(item, due=snooze, snoozed_from=item.due, due_at=None,
+                           reason=f"{item.reason} (snoozed until {snooze.isoformat()})")
+        resolved.append(item)
+    resolved.sort(key=lambda f: (f.due, RULES.index(f.rule)))
+    return resolved
 
 
 def next_follow_up(contact: Contact, config: Config, today: dt.date) -> FollowUp | None:
@@ -206,7 +220,7 @@ def next_follow_up(contact: Contact, config: Config, today: dt.date) -> FollowUp
     return items[0] if items else None
 
 
-def agenda(contacts: Iterable[Contact], config: Config, today: dt.date, *,
+def agenda(contacts: Iterable[Contact | Summary], config: Config, today: dt.date, *,
            days: int | None = None, tag: str | None = None) -> list[FollowUp]:
     """Each contact's next follow-up, due within *days* (None: any date), by due date."""
     horizon = today + dt.timedelta(days=days) if days is not None else None
@@ -214,7 +228,11 @@ def agenda(contacts: Iterable[Contact], config: Config, today: dt.date, *,
     for contact in contacts:
         if tag is not None and tag not in contact.tags:
             continue
-        item = next_follow_up(contact, config, today)
+        if isinstance(contact, Summary):
+            found = apply_today(contact.candidates, contact.snooze, today)
+            item = found[0] if found else None
+        else:
+            item = next_follow_up(contact, config, today)
         if item is None or (horizon is not None and item.due > horizon):
             continue
         items.append(item)

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from .config import CONFIG_NAME, Config, load_config
 from .errors import AmbiguousContact, ContactNotFound, VaultNotFound
-from .model import Company, Contact, Diagnostic, ParsedFile
+from .model import Company, Contact, Diagnostic, ParsedFile, Summary
 from .parse import parse_company, parse_contact
 
 CONTACTS, COMPANIES = "contacts", "companies"
@@ -48,8 +48,8 @@ class Snapshot:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # walk problems
 
     @property
-    def contacts(self) -> list[Contact]:
-        return [f.contact for f in self.files.values() if f.contact is not None]
+    def contacts(self) -> list[Summary]:
+        return [f.contact for f in self.files.values() if isinstance(f.contact, Summary)]
 
     @property
     def companies(self) -> list[Company]:
@@ -113,14 +113,32 @@ def walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
     return found, problems
 
 
-def parse_one(path: str, raw: bytes, config: Config) -> ParsedFile:
-    """Parse one vault file by where it lives."""
+def summarize(contact: Contact, config: Config) -> Summary:
+    """The index's form of a contact: no notes, follow-ups precomputed without today."""
+    from .rules import TODAY_FREE, pending
+
+    return Summary(
+        id=contact.id, path=contact.path, name=contact.name, company=contact.company,
+        role=contact.role, emails=contact.emails, phone=contact.phone,
+        linkedin=contact.linkedin, tags=contact.tags, status=contact.status,
+        snooze=contact.snooze, birthday=contact.birthday,
+        key_lines={k: v for k, v in contact.key_lines.items()
+                   if k in ("email", "linkedin", "company", "name")},
+        dated=[(i.date, i.line) for i in contact.interactions],
+        candidates=pending(contact, config, TODAY_FREE))
+
+
+def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
+    """Parse one vault file by where it lives; contacts are summarized unless *full*."""
     if path.startswith(COMPANIES + "/"):
         return parse_company(path, raw)
-    return parse_contact(path, raw, config)
+    parsed = parse_contact(path, raw, config)
+    if not full and isinstance(parsed.contact, Contact):
+        parsed.contact = summarize(parsed.contact, config)
+    return parsed
 
 
-def read_file(path: str, absolute: Path, config: Config) -> ParsedFile:
+def read_file(path: str, absolute: Path, config: Config, *, full: bool = False) -> ParsedFile:
     """Read and parse one file; an unreadable file is a diagnostic, not a crash."""
     try:
         raw = absolute.read_bytes()
@@ -128,7 +146,7 @@ def read_file(path: str, absolute: Path, config: Config) -> ParsedFile:
         reason = exc.strerror or str(exc)
         return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error",
                                                         f"cannot read file: {reason}")])
-    return parse_one(path, raw, config)
+    return parse_one(path, raw, config, full=full)
 
 
 def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
@@ -141,7 +159,10 @@ def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
 
 
 def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = True) -> Snapshot:
-    """Read every contact and company file of the vault at *root*."""
+    """Read every contact and company file of the vault at *root*.
+
+    With *use_cache*, unchanged files come from the index (see :mod:`pcrm.cache`).
+    """
     config = config or load_config(root)
     found, problems = walk(root)
     if use_cache:
@@ -150,11 +171,10 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
         files = cached_parse(root, config, found)
     else:
         files = {path: read_file(path, absolute, config) for path, absolute in found}
-    snapshot = Snapshot(config, files, problems)
-    return snapshot
+    return Snapshot(config, files, problems)
 
 
-def find_contact(contacts: list[Contact], query: str) -> Contact:
+def find_contact(contacts: list[Summary], query: str) -> Summary:
     """By id, a unique id prefix, or a unique case-insensitive name match."""
     query = query.strip()
     key = query[:-3] if query.endswith(".md") else query
