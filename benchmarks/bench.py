@@ -16,6 +16,7 @@ file within 10 % of warm.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import shutil
@@ -31,37 +32,56 @@ FIRST = ["Jane", "Peter", "Maria", "Li", "Priya", "Omar", "Yuki", "Sam", "Nina",
 LAST = ["Doe", "Chen", "Garcia", "Wei", "Patel", "Haddad", "Tanaka", "Okafor", "Rossi",
         "Méndez", "Zahra", "Johnson", "Wilson", "Brown", "Levy", "Schmidt", "Kim", "Smith"]
 COMPANIES = ["Acme", "Globex", "Initech", "Hooli", "Stark Labs", "Umbrella", "Wayne", "Tyrell"]
-KINDS = ["interview", "coffee", "call", "event", "email", "linkedin", "message", "reply",
-         "note", "connect"]
 TAGS = ["engineer", "recruiter", "manager", "mentor", "meetup", "bootcamp"]
 
 
+PATTERNS = [  # how real conversations go; most end with the other side answering
+    ["event", "connect", "email", "reply"], ["email", "reply"], ["linkedin", "reply", "note"],
+    ["coffee", "email", "reply"], ["call", "email", "reply", "note"], ["connect", "reply"],
+    ["interview", "email", "reply"], ["message", "reply", "email", "reply"], ["note"],
+]
+OPEN_PATTERNS = [["email"], ["event"], ["interview", "email"], ["linkedin", "message"]]
+
+
 def build(root: Path, count: int, seed: int = 7) -> None:
-    """Write a vault of *count* contacts under *root* (deterministic for a seed)."""
+    """Write a vault of *count* contacts under *root* (deterministic for a seed).
+
+    Each contact has 1-5 interactions spread over 2024-2026. About 88% of the
+    conversations ended with a reply (nothing owed); the rest are open (a
+    thank-you or a nudge pending); 3% have a cadence of their own, and the
+    tags mentor (30d) and recruiter (60d) carry cadences from the config.
+    """
     rng = random.Random(seed)
     (root / "contacts").mkdir(parents=True, exist_ok=True)
     (root / ".pcrm.yaml").write_text(
         "timezone: UTC\ncadence:\n  tags:\n    mentor: 30d\n    recruiter: 60d\n",
         encoding="utf-8")
+    start = dt.date(2024, 1, 1).toordinal()
+    end = dt.date(2026, 11, 20).toordinal()
     for index in range(count):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {index}"
         company = rng.choice(COMPANIES)
         folder = root / "contacts" / (company.lower().replace(" ", "-") if index % 3 else "")
         folder.mkdir(parents=True, exist_ok=True)
         tags = rng.sample(TAGS, rng.randint(0, 2))
+        if "mentor" in tags and rng.random() < 0.8:
+            tags.remove("mentor")
+        if "recruiter" in tags and rng.random() < 0.5:
+            tags.remove("recruiter")
         lines = ["---", f"name: {name}", f"company: {company}", "role: Software Engineer",
                  f"email: person{index}@{company.lower().replace(' ', '')}.example",
                  f'phone: "+1 555 {index:07d}"', f"tags: [{', '.join(tags)}]"]
-        if index % 7 == 0:
-            lines.append("cadence: 30d")
+        if rng.random() < 0.03:
+            lines.append("cadence: 90d")
         lines += ["---", f"# {name}", "", "Met through the synthetic benchmark.", ""]
-        day = 1
-        for _ in range(rng.randint(1, 5)):
-            day += rng.randint(1, 20)
-            month, mday = 1 + (day // 28) % 11, 1 + day % 28
-            kind = rng.choice(KINDS)
-            lines += [f"## 2026-{month:02d}-{mday:02d} {kind}: about the platform team", "",
+        pattern = rng.choice(OPEN_PATTERNS if rng.random() < 0.12 else PATTERNS)
+        pattern = pattern[:5]
+        day = rng.randint(start, end - 3 * len(pattern))
+        for kind in pattern:
+            stamp = dt.date.fromordinal(day).isoformat()
+            lines += [f"## {stamp} {kind}: about the platform team", "",
                       "Talked about Swift concurrency and testing.", ""]
+            day = min(end, day + rng.randint(1, 3))
         (folder / f"person-{index}.md").write_text("\n".join(lines), encoding="utf-8")
 
 

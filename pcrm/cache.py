@@ -24,13 +24,14 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from collections.abc import MutableMapping
 from typing import Any, Iterator
 
 from . import __version__
 from .config import Config
 from .model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
 
-SCHEMA = 3
+SCHEMA = 4
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -131,7 +132,7 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
             for table in ("files", "blobs", "fts"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                       "size INTEGER, record BLOB)")
+                       "size INTEGER, brief BLOB, record BLOB)")
             db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, "
                        "PRIMARY KEY (sha, path))")
             try:
@@ -180,33 +181,80 @@ def _fts_row(parsed: ParsedFile) -> tuple | None:
             " ".join(contact.tags), contact.body)
 
 
-def cached_parse(root: Path, config: Config, found: list[tuple[str, Path]]
-                 ) -> dict[str, ParsedFile]:
-    """Parse *found* files, taking unchanged ones from the index and updating it."""
-    from .vault import read_file, summarize
+class LazyFiles(MutableMapping):
+    """Parsed files by path, decoding each cached record on first access."""
+
+    def __init__(self, order: list[str], records: dict[str, bytes],
+                 parsed: dict[str, ParsedFile]) -> None:
+        self._order = order
+        self._records = records
+        self._parsed = parsed
+
+    def __getitem__(self, path: str) -> ParsedFile:
+        found = self._parsed.get(path)
+        if found is None:
+            record = self._records[path]  # KeyError for unknown paths, as a dict
+            found = self._parsed[path] = decode(path, record)
+        return found
+
+    def __setitem__(self, path: str, value: ParsedFile) -> None:
+        if path not in self._parsed and path not in self._records:
+            self._order.append(path)
+        self._parsed[path] = value
+
+    def __delitem__(self, path: str) -> None:
+        self[path]  # noqa: B018 - raise KeyError like a dict
+        self._order.remove(path)
+        self._parsed.pop(path, None)
+        self._records.pop(path, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._parsed or path in self._records
+
+
+def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
+                 ) -> tuple[LazyFiles, dict[str, tuple]]:
+    """Parse *found* files, taking unchanged ones from the index and updating it.
+
+    Returns the files (lazily decoded) and each file's brief (see
+    :func:`pcrm.vault.brief_of`).
+    """
+    from .vault import brief_of, read_file, summarize
 
     index = open_index(root, config)
-    known: dict[str, tuple[int, int, bytes]] = {}
+    known: dict[str, tuple[int, int, bytes, bytes]] = {}
     if index is not None:
         try:
-            known = {path: (mtime, size, record) for path, mtime, size, record in
-                     index.db.execute("SELECT path, mtime_ns, size, record FROM files")}
+            known = {row[0]: row[1:] for row in index.db.execute(
+                "SELECT path, mtime_ns, size, brief, record FROM files")}
         except sqlite3.DatabaseError:
             index.close()
             index, known = None, {}
-    result: dict[str, ParsedFile] = {}
-    changed: list[tuple[str, int, int, bytes, tuple | None]] = []
+    order: list[str] = []
+    records: dict[str, bytes] = {}
+    parsed_now: dict[str, ParsedFile] = {}
+    briefs: dict[str, tuple] = {}
+    changed: list[tuple[str, int, int, bytes, bytes, tuple | None]] = []
     racy = (time.time() - RACY_SECONDS) * 1e9
     for path, absolute in found:
+        order.append(path)
         try:
             info = os.stat(absolute)
         except OSError:
-            result[path] = read_file(path, absolute, config)
+            parsed_now[path] = read_file(path, absolute, config)
+            briefs[path] = brief_of(parsed_now[path])
             continue
         hit = known.get(path)
         if hit is not None and hit[0] == info.st_mtime_ns and hit[1] == info.st_size:
             try:
-                result[path] = decode(path, hit[2])
+                briefs[path] = marshal.loads(hit[2])
+                records[path] = hit[3]
                 continue
             except (ValueError, EOFError, TypeError):
                 pass  # a damaged record: parse the file again
@@ -214,18 +262,20 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, Path]]
         fts = _fts_row(parsed)
         if isinstance(parsed.contact, Contact):
             parsed.contact = summarize(parsed.contact, config)
-        result[path] = parsed
+        parsed_now[path] = parsed
+        briefs[path] = brief = brief_of(parsed)
         if info.st_mtime_ns < racy:
-            changed.append((path, info.st_mtime_ns, info.st_size, encode(parsed), fts))
-    removed = [path for path in known if path not in result]
+            changed.append((path, info.st_mtime_ns, info.st_size, marshal.dumps(brief),
+                            encode(parsed), fts))
+    removed = [path for path in known if path not in briefs]
     if index is not None:
         if changed or removed:
             _store(index, changed, removed)
         index.close()
-    return result
+    return LazyFiles(order, records, parsed_now), briefs
 
 
-def _store(index: Index, changed: list[tuple[str, int, int, bytes, tuple | None]],
+def _store(index: Index, changed: list[tuple[str, int, int, bytes, bytes, tuple | None]],
            removed: list[str]) -> None:
     db = index.db
     try:
@@ -233,12 +283,12 @@ def _store(index: Index, changed: list[tuple[str, int, int, bytes, tuple | None]
         has_fts = _has_fts(db)
         gone = removed + [row[0] for row in changed]
         db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                       (row[:4] for row in changed))
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                       (row[:5] for row in changed))
         if has_fts:
             db.executemany("DELETE FROM fts WHERE path = ?", ((p,) for p in gone))
             db.executemany("INSERT INTO fts VALUES (?, ?, ?, ?, ?, ?)",
-                           (row[4] for row in changed if row[4] is not None))
+                           (row[5] for row in changed if row[5] is not None))
         db.execute("COMMIT")
     except sqlite3.Error:
         try:

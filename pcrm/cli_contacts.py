@@ -170,12 +170,11 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
         contacts = [c for c in contacts if (c.company or "").casefold() == company.casefold()]
     if not show_all and not as_json:
         contacts = [c for c in contacts if c.status == "active"]
-    _report_skipped(snapshot.all_diagnostics())
+    _report_skipped(snapshot.error_paths())
     if as_json:
         emit_json([{"id": c.id, "name": c.name, "company": c.company, "role": c.role,
                     "email": c.emails, "phone": c.phone, "tags": c.tags, "status": c.status,
-                    "last": c.interactions and max(c.interactions, key=lambda i: i.sort_key)
-                    .date.isoformat() or None, "path": c.path} for c in contacts])
+                    "last": c.last.isoformat() if c.last else None, "path": c.path} for c in contacts])
         return
     if not contacts:
         click.echo("No contacts." + ("" if tag or company else " Add one: pcrm new \"Name\""))
@@ -188,9 +187,8 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
         click.echo(f"{c.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({c.id})")
 
 
-def _report_skipped(diagnostics: list[Diagnostic]) -> None:
+def _report_skipped(errors: list[str]) -> None:
     """Reading commands skip bad files: say how many, and where to look."""
-    errors = sorted({d.path for d in diagnostics if d.is_error})
     if errors:
         click.echo(f"Warning: skipped {len(errors)} file(s) with errors "
                    f"(first: {errors[0]}); run 'pcrm check' for details.", err=True)
@@ -208,7 +206,7 @@ def show(app: App, contact: str) -> None:
     Example:
       pcrm show jane
     """
-    from .rules import RULE_TITLES, pending
+    from .rules import RULE_TITLES, ordered, pending
 
     person = app.contact(contact)
     click.echo(click.style(person.name, bold=True), color=app.color)
@@ -226,7 +224,7 @@ def show(app: App, contact: str) -> None:
     click.echo(click.style("Log", bold=True), color=app.color)
     if not person.interactions:
         click.echo("  nothing logged yet")
-    for item in sorted(person.interactions, key=lambda i: i.sort_key):
+    for item in ordered(person.interactions):
         when = item.date.isoformat() + (f" {item.time.strftime('%H:%M')}" if item.time else "")
         extra = f" (expect {item.expect.isoformat()})" if item.expect else ""
         click.echo(f"  {when:<16} {item.kind:<10} {item.title}{extra}".rstrip())

@@ -8,7 +8,7 @@ import click
 from .app import App
 from .cli import cli, emit_json, pass_app
 from .cli_contacts import _report_skipped, parse_user_date
-from .errors import UsageError
+from .errors import ParseError, UsageError
 from .model import Contact
 from .rules import RULE_TITLES, FollowUp, agenda
 
@@ -44,11 +44,11 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
     """
     snapshot = app.snapshot
     today = app.today
-    items = agenda(snapshot.contacts, app.config, today, days=days, tag=tag)
+    items = snapshot.agenda(today, days=days, tag=tag)
     if as_json:
         emit_json({"today": today.isoformat(), "items": [i.as_json(today) for i in items]})
         return
-    _report_skipped(snapshot.all_diagnostics())
+    _report_skipped(snapshot.error_paths())
     if not items:
         click.echo(f"Nothing due in the next {days} days. Nice work.")
         return
@@ -124,11 +124,18 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
     target = app.root / person.path
     old = target.read_bytes()
     new = append_heading(old, heading)
-    # The appended heading must read back as exactly one more interaction.
-    check = parse_contact(person.path, new, app.config)
-    if check.contact is None or len(check.contact.interactions) != len(person.interactions) + 1:
-        raise UsageError(f"'{heading}' would not read back as one interaction; "
-                         "avoid parentheses and '#' in TEXT")
+    # The appended heading must read back as exactly one more interaction than
+    # the bytes it was appended to (not the snapshot: the file may have changed).
+    before = parse_contact(person.path, old, app.config)
+    after = parse_contact(person.path, new, app.config)
+    if before.contact is None or not before.ok:
+        raise ParseError("the file changed since pcrm read it and no longer parses; "
+                         "nothing was written", path=person.path)
+    if after.contact is None or \
+            len(after.contact.interactions) != len(before.contact.interactions) + 1:
+        raise UsageError(f"'{heading}' would not read back as one interaction (a code block "
+                         "left open at the end of the file? parentheses or '#' in TEXT?); "
+                         "nothing was written")
     write_atomic(target, new, expected=old)
     click.echo(f"Logged in {person.path}: {heading}")
     if commit:
@@ -145,11 +152,18 @@ def _commit(app: App, person: Contact, message: str) -> None:
 def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool,
              message: str) -> None:
     from .edit import set_front_matter_key, write_atomic
+    from .parse import parse_contact
 
     person = app.contact(contact, must_parse=True)
     target = app.root / person.path
     old = target.read_bytes()
     new = set_front_matter_key(old, key, value.isoformat(), person.path)
+    # Refuse an edit that would not read back as exactly this value (a key
+    # written in an unusual way, a flow-style front-matter...).
+    after = parse_contact(person.path, new, app.config)
+    if after.contact is None or not after.ok or getattr(after.contact, key) != value:
+        raise ParseError(f"cannot set '{key}:' here without changing more than that line; "
+                         "edit it by hand; nothing was written", path=person.path)
     write_atomic(target, new, expected=old)
     click.echo(f"{person.path}: {key}: {value.isoformat()}")
     if commit:

@@ -214,6 +214,28 @@ def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
     return resolved
 
 
+def brief_due(cands: tuple[tuple[int, int], ...], snooze: int | None, today: dt.date
+              ) -> int | None:
+    """The next due date (an ordinal) from cached (due ordinal, rule index) pairs.
+
+    The same arithmetic as :func:`apply_today`, on plain numbers, so that the
+    index can pick the contacts due without building their follow-ups.
+    """
+    now = today.toordinal()
+    best = None
+    for due, _rule in cands:
+        if due == _TODAY_FREE_ORD:
+            due = now
+        if snooze is not None and snooze > now and due < snooze:
+            due = snooze
+        if best is None or due < best:
+            best = due
+    return best
+
+
+_TODAY_FREE_ORD = TODAY_FREE.toordinal()
+
+
 def next_follow_up(contact: Contact, config: Config, today: dt.date) -> FollowUp | None:
     """The contact's earliest pending follow-up, if any."""
     items = pending(contact, config, today)

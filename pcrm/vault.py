@@ -6,15 +6,19 @@ the working tree (:func:`read_vault`) or from any mapping of paths to bytes
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, MutableMapping
 
 from .config import CONFIG_NAME, Config, load_config
 from .errors import AmbiguousContact, ContactNotFound, VaultNotFound
 from .model import Company, Contact, Diagnostic, ParsedFile, Summary
 from .parse import parse_company, parse_contact
+
+if TYPE_CHECKING:
+    from .rules import FollowUp
 
 CONTACTS, COMPANIES = "contacts", "companies"
 
@@ -41,11 +45,17 @@ def find_vault(explicit: str | None, env: dict[str, str] | None = None,
 
 @dataclass
 class Snapshot:
-    """Everything read from a vault at one moment."""
+    """Everything read from a vault at one moment.
+
+    ``files`` may be a lazy mapping (see :class:`pcrm.cache.LazyFiles`) that
+    decodes a file's record on first access; ``briefs``, when the index gave
+    them, let :meth:`agenda` pick the contacts due without decoding the rest.
+    """
 
     config: Config
-    files: dict[str, ParsedFile] = field(default_factory=dict)
+    files: MutableMapping[str, ParsedFile] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # walk problems
+    briefs: dict[str, tuple] | None = None
 
     @property
     def contacts(self) -> list[Summary]:
@@ -61,6 +71,44 @@ class Snapshot:
             found.extend(parsed.diagnostics)
         return found
 
+    def error_paths(self) -> list[str]:
+        """The files with errors (skipped or partly read), sorted."""
+        if self.briefs is not None:
+            bad = {path for path, brief in self.briefs.items() if brief[0]}
+        else:
+            bad = {path for path, parsed in self.files.items() if not parsed.ok}
+        bad.update(d.path for d in self.diagnostics if d.is_error)
+        return sorted(bad)
+
+    def agenda(self, today: dt.date, *, days: int | None = None,
+               tag: str | None = None) -> list[FollowUp]:
+        """Each contact's next follow-up due within *days* (see :func:`pcrm.rules.agenda`)."""
+        from .rules import agenda, brief_due
+
+        if self.briefs is None:
+            return agenda(self.contacts, self.config, today, days=days, tag=tag)
+        horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
+        chosen = []
+        for path, (_error, active, snooze, tags, cands) in self.briefs.items():
+            if not active or (tag is not None and tag not in tags):
+                continue
+            due = brief_due(cands, snooze, today)
+            if due is not None and (horizon is None or due <= horizon):
+                chosen.append(self.files[path].contact)
+        return agenda(chosen, self.config, today, days=days, tag=tag)
+
+
+def brief_of(parsed: ParsedFile) -> tuple:
+    """What :meth:`Snapshot.agenda` needs of a file, as plain values."""
+    from .rules import RULES
+
+    contact = parsed.contact
+    if not isinstance(contact, Summary):
+        return (not parsed.ok, False, None, (), ())
+    cands = tuple((f.due.toordinal(), RULES.index(f.rule)) for f in contact.candidates)
+    snooze = contact.snooze.toordinal() if contact.snooze else None
+    return (not parsed.ok, contact.status == "active", snooze, tuple(contact.tags), cands)
+
 
 def is_vault_file(path: str) -> bool:
     """True for the files pcrm owns: ``contacts/**.md`` and ``companies/**.md``."""
@@ -69,13 +117,13 @@ def is_vault_file(path: str) -> bool:
             and not any(part.startswith(".") for part in parts))
 
 
-def walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+def walk(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     """The vault's files as (relative POSIX path, absolute path), sorted, plus problems.
 
     Follows symbolic links to folders once; a link that leads back into a folder
     already visited (a loop) is reported and skipped.
     """
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
     for top in (CONTACTS, COMPANIES):
         base = root / top
@@ -108,7 +156,7 @@ def walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
                 if is_dir:
                     stack.append((child, Path(entry.path)))
                 elif entry.name.endswith(".md"):
-                    found.append((child, Path(entry.path)))
+                    found.append((child, entry.path))
     found.sort()
     return found, problems
 
@@ -138,10 +186,12 @@ def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> P
     return parsed
 
 
-def read_file(path: str, absolute: Path, config: Config, *, full: bool = False) -> ParsedFile:
+def read_file(path: str, absolute: str | Path, config: Config, *, full: bool = False
+              ) -> ParsedFile:
     """Read and parse one file; an unreadable file is a diagnostic, not a crash."""
     try:
-        raw = absolute.read_bytes()
+        with open(absolute, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error",
@@ -168,9 +218,9 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
     if use_cache:
         from .cache import cached_parse  # noqa: PLC0415 - sqlite only when reading
 
-        files = cached_parse(root, config, found)
-    else:
-        files = {path: read_file(path, absolute, config) for path, absolute in found}
+        files, briefs = cached_parse(root, config, found)
+        return Snapshot(config, files, problems, briefs)
+    files = {path: read_file(path, absolute, config) for path, absolute in found}
     return Snapshot(config, files, problems)
 
 
