@@ -57,7 +57,7 @@ def append_heading(raw: bytes, heading: str, notes: str = "") -> bytes:
     return bytes(out)
 
 
-_KEY_LINE = re.compile(rb"^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:")
+_KEY_LINE = re.compile(rb"^([\"']?)([A-Za-z_][A-Za-z0-9_-]*)\1[ \t]*:")
 
 
 def set_front_matter_key(raw: bytes, key: str, value: str, path: str = "") -> bytes:
@@ -78,7 +78,7 @@ def set_front_matter_key(raw: bytes, key: str, value: str, path: str = "") -> by
     encoded = value.encode("utf-8")
     for index in range(1, end):
         match = _KEY_LINE.match(lines[index])
-        if not match or match.group(1).decode() != key:
+        if not match or match.group(2).decode() != key:
             continue
         following = lines[index + 1] if index + 1 < end else b""
         if following[:1] in (b" ", b"\t", b"-") and following.strip():
@@ -101,8 +101,12 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None) -> None:
 
     *expected* is what was read before the edit (None: the file must not exist).
     The temporary file lives in the same folder, so the final rename is atomic;
-    on any failure it is removed and the original stays as it was.
+    on any failure it is removed and the original stays as it was. A symbolic
+    link is followed (the file it points to is replaced, the link stays), and a
+    file without write permission is refused even for root: read-only is the
+    user's way of saying "do not touch".
     """
+    target = Path(os.path.realpath(target))
     folder = target.parent
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pcrm-tmp", dir=folder)
@@ -124,7 +128,7 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None) -> None:
             os.link(temp, target)
             os.unlink(temp)
         else:
-            if not os.access(target, os.W_OK):
+            if not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222:
                 raise WriteError("file is read-only; nothing was changed", path=str(target))
             os.replace(temp, target)
     except FileExistsError:

@@ -110,12 +110,10 @@ def parse_when(text: str, today: dt.date, *, future: bool) -> dt.date:
         if sign > 0:
             return duration.add_date(today)
         return _subtract(today, duration)
-    try:
-        return parse_iso_date(text)
-    except ValueError:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise ValueError(
-            f"{text!r} is not a date (use YYYY-MM-DD, today, yesterday, tomorrow, 3d, +2w)"
-        ) from None
+            f"{text!r} is not a date (use YYYY-MM-DD, today, yesterday, tomorrow, 3d, +2w)")
+    return parse_iso_date(text)  # date-shaped: its error says what is wrong (2026-02-30)
 
 
 def _subtract(day: dt.date, duration: Duration) -> dt.date:
