@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .errors import GitError
 
@@ -212,24 +214,107 @@ def staged_changes(root: Path, pathspecs: list[str]) -> list[str]:
     return [p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p]
 
 
+class BlobReader:
+    """One ``git cat-file --batch`` process for a whole check, asked in rounds.
+
+    The staged check reads the changed files first, then the few files that
+    may clash with them: one process serves both rounds. A thread writes the
+    requests while this one reads the answers, so neither pipe can fill up and
+    block the other.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", "cat-file", "--batch"], cwd=self.root, env=_environment(),
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            except FileNotFoundError:
+                raise GitError("git is not installed (no 'git' on PATH)") from None
+        return self._process
+
+    def read(self, blobs: list[str]) -> dict[str, bytes]:
+        """The contents of *blobs* (ids); a missing object is a :class:`GitError`."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        requests = "".join(f"{blob}\n" for blob in wanted).encode()
+        writer = threading.Thread(target=_write_all, args=(process.stdin, requests))
+        writer.start()
+        found: dict[str, bytes] = {}
+        try:
+            for blob in wanted:
+                header = process.stdout.readline().split()
+                if len(header) != 3:  # "<id> missing", or git died
+                    reason = "is missing from the repository" if header else \
+                        f"could not be read: {self._stderr()}"
+                    raise GitError(f"git cat-file: object {blob} {reason}")
+                size = int(header[2])
+                found[blob] = process.stdout.read(size)
+                process.stdout.read(1)  # the newline after the content
+        finally:
+            writer.join()
+        return found
+
+    def _stderr(self) -> str:
+        process = self._process
+        if process is None or process.stderr is None:
+            return "unknown error"
+        process.kill()
+        return process.stderr.read().decode("utf-8", "replace").strip() or "unknown error"
+
+    def close(self) -> None:
+        """End the git process."""
+        process, self._process = self._process, None
+        if process is not None:
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+            process.wait()
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # git died; the reader reports why
+
+
 def cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     """The contents of *blobs*, read by one ``git cat-file --batch`` process."""
-    wanted = list(dict.fromkeys(blobs))
-    if not wanted:
-        return {}
-    done = run(root, ["cat-file", "--batch"], input="".join(f"{b}\n" for b in wanted).encode(),
-               what="cat-file")
-    out, found, pos = done.stdout, {}, 0
-    for blob in wanted:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split(b" ")
-        pos = end + 1
-        if len(header) != 3:  # "<id> missing"
-            raise GitError(f"git cat-file: object {blob} is missing from the repository")
-        size = int(header[2])
-        found[blob] = out[pos:pos + size]
-        pos += size + 1  # the content is followed by a newline
-    return found
+    with BlobReader(root) as reader:
+        return reader.read(blobs)
+
+
+def grep_staged(root: Path, needles: list[str], pathspecs: list[str]) -> set[str]:
+    """Vault-relative paths of staged files that contain any of *needles*.
+
+    ``git grep --cached -F -i``: fixed strings, case-insensitive, searched in
+    the index git points at; the patterns go through stdin, so there can be
+    any number of them.
+    """
+    needles = [n for n in dict.fromkeys(needles) if n and "\n" not in n]
+    if not needles:
+        return set()
+    patterns = "".join(n + "\n" for n in needles).encode()
+    done = run(root, ["-c", "grep.fullName=false", "grep", "--cached", "-l", "-z", "-F", "-i",
+                      "--no-color", "-f", "-", "--", *pathspecs], input=patterns, check=False)
+    if done.returncode not in (0, 1):  # 1: nothing found
+        raise GitError(f"git grep failed: {first_line(done)}")
+    return {p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p}
 
 
 # -- history ----------------------------------------------------------------------------

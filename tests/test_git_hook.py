@@ -219,3 +219,22 @@ def test_linked_worktree_checks_its_own_index(repo: Path, tmp_path: Path) -> Non
     git(other, "add", "contacts/bob.md")
     done = commit(other, "-m", "good")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_duplicate_search_reads_the_index_being_committed(repo: Path) -> None:
+    # bob.md shares Jane's email in HEAD (committed with --no-verify); the fix
+    # is staged in the real index. `git commit PATH` commits HEAD's bob.md plus
+    # Jane's edit: the clash is in what is committed, so it must be found, which
+    # only works if the search reads git's temporary index, not .git/index.
+    write(repo, {"contacts/bob.md": contact("Bob", email="jane@acme.example")})
+    git(repo, "add", "contacts/bob.md")
+    assert commit(repo, "--no-verify", "-m", "bob").returncode == 0
+    write(repo, {"contacts/bob.md": contact("Bob", email="bob@x.example")})
+    git(repo, "add", "contacts/bob.md")
+    write(repo, {"contacts/jane-doe.md": JANE + "\n## 2026-11-19 email: thanks\n"})
+    done = commit(repo, "-m", "log", "contacts/jane-doe.md")
+    assert done.returncode != 0
+    assert "is also in contacts/bob.md" in done.stdout + done.stderr
+    # Committing both (the staged fix included) is fine.
+    done = commit(repo, "-a", "-m", "fix bob, log jane")
+    assert done.returncode == 0, done.stdout + done.stderr

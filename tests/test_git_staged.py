@@ -104,6 +104,11 @@ def test_index_file_from_the_environment_is_used(repo: Path, monkeypatch:
 
 
 def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcrm import staged
+
+    # Force the whole-snapshot path, with the cache, on a small vault.
+    monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)
+    monkeypatch.setattr(staged, "CACHE_FROM", 0)
     stored: dict[str, tuple[str, ParsedFile]] = {}
     read: list[list[str]] = []
 
@@ -115,23 +120,25 @@ def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPat
                     parsed: dict[str, tuple[str, ParsedFile]]) -> None:
         stored.update(parsed)
 
-    real_cat = pgit.cat_blobs
+    real_read = pgit.BlobReader.read
 
-    def cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
-        read.append(blobs)
-        return real_cat(root, blobs)
+    def read_blobs(self: pgit.BlobReader, blobs: list[str]) -> dict[str, bytes]:
+        if blobs:
+            read.append(blobs)
+        return real_read(self, blobs)
 
     monkeypatch.setattr(cache, "lookup_blobs", lookup_blobs, raising=False)
     monkeypatch.setattr(cache, "store_blobs", store_blobs, raising=False)
-    monkeypatch.setattr(pgit, "cat_blobs", cat_blobs)
+    monkeypatch.setattr(pgit.BlobReader, "read", read_blobs)
 
     write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example")})
     git(repo, "add", "contacts/j2.md")
     cold = check(repo)
     assert len(read[-1]) == 3 and set(stored) == {"contacts/jane.md", "contacts/j2.md",
                                                     "contacts/old-broken.md"}
+    count = len(read)
     assert check(repo) == cold  # warm: the same answer...
-    assert read[-1] == []  # ...without reading a blob
+    assert len(read) == count  # ...without reading a blob
     write(repo, {"contacts/j2.md": contact("J2", email="j2@acme.example")})
     git(repo, "add", "contacts/j2.md")
     assert check(repo) == []
@@ -157,18 +164,92 @@ def test_check_staged_in_a_subprocess_outside_git(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_one_cat_file_process(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def spy_git(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record every process started through subprocess.run and Popen."""
     calls: list[list[str]] = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def spy(args: Any, *rest: Any, **kwargs: Any) -> Any:
-        calls.append(list(args))
-        return real_run(args, *rest, **kwargs)
+    class Spy(real_popen):  # type: ignore[misc, valid-type]
+        def __init__(self, args: Any, *rest: Any, **kwargs: Any) -> None:
+            calls.append(list(args))
+            super().__init__(args, *rest, **kwargs)
 
+    monkeypatch.setattr(subprocess, "Popen", Spy)
+    return calls
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_one_cat_file_process(repo: Path, monkeypatch: pytest.MonkeyPatch, full: bool) -> None:
+    from pcrm import staged
+
+    if full:
+        monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)
     for i in range(20):
-        write(repo, {f"contacts/p{i}.md": contact(f"P{i}")})
+        write(repo, {f"contacts/p{i}.md": contact(f"P{i}", email=f"p{i}@x.example")})
     git(repo, "add", "contacts")
-    monkeypatch.setattr(subprocess, "run", spy)
+    calls = spy_git(monkeypatch)
     assert check(repo) == []
     assert sum(1 for c in calls if "cat-file" in c) == 1
     assert len(calls) <= 6
+
+
+def test_work_grows_with_changed_files_not_the_vault(repo: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcrm import staged
+
+    for i in range(100):
+        write(repo, {f"contacts/p{i}.md": contact(f"P{i}", email=f"p{i}@x.example")})
+    git(repo, "add", "contacts")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", "100 more")
+    parsed: list[str] = []
+    real_parse = staged.parse_files
+
+    def spy(items: Any, config: Config) -> Any:
+        items = list(items)
+        parsed.extend(path for path, _raw in items)
+        return real_parse(items, config)
+
+    monkeypatch.setattr(staged, "parse_files", spy)
+    write(repo, {"contacts/p7.md": contact("P7", email="p7@x.example", company="Acme"),
+                 "contacts/new.md": contact("New", email="P42@X.example")})
+    git(repo, "add", "contacts")
+    assert check(repo) == [
+        "contacts/new.md:3:1: error: email: p42@x.example is also in contacts/p42.md"]
+    # The two changed files, and the one that shares an email: not the 102 others.
+    assert sorted(parsed) == ["contacts/new.md", "contacts/p42.md", "contacts/p7.md"]
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_both_paths_agree(repo: Path, monkeypatch: pytest.MonkeyPatch, full: bool) -> None:
+    from pcrm import staged
+
+    if full:
+        monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)
+    write(repo, {
+        "companies/acme.md": "---\nname: Acme\n---\n",
+        "contacts/a.md": contact("A", company="Globex",
+                                 extra="linkedin: https://uk.LinkedIn.com/in/Same/?trk=x"),
+        "contacts/b.md": contact("B", company="Acme",
+                                 extra="linkedin: http://www.linkedin.com/in/same"),
+        "contacts/c.md": contact("C", email="Jane@ACME.example"),
+    })
+    git(repo, "add", "contacts/c.md", "contacts/b.md", "companies/acme.md")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", "b and c")
+    git(repo, "add", "contacts/a.md")
+    assert check(repo) == [
+        "contacts/a.md:3:1: warning: company: no company file names 'Globex'",
+        "contacts/a.md:4:1: error: linkedin: linkedin.com/in/same is also in contacts/b.md",
+    ]
+
+
+def test_changed_config_checks_every_file(repo: Path) -> None:
+    # Removing a kind that an unchanged contact uses breaks that contact.
+    write(repo, {"contacts/bob.md": contact("Bob", log=("2026-11-01 demo: the demo",))})
+    write(repo, {".pcrm.yaml": "kinds:\n  demo: {class: meeting}\n"})
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", "demo kind")
+    write(repo, {".pcrm.yaml": "timezone: UTC\n"})
+    git(repo, "add", ".pcrm.yaml")
+    found = check(repo)
+    assert any(f.startswith("contacts/bob.md:") and "unknown interaction kind 'demo'" in f
+               for f in found)
