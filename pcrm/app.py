@@ -21,12 +21,14 @@ from .vault import Snapshot, find_contact, find_vault, read_file, read_vault
 def state_dir(root: Path) -> Path:
     """Where derived, per-machine files go (cache, feed token): never a tracked file.
 
-    ``$PCRM_CACHE_DIR`` if set; else ``.git/pcrm`` inside the vault's repository;
-    else a per-user cache folder keyed by the vault's path.
+    ``.git/pcrm`` inside the vault's repository; else a per-user cache folder
+    (``$XDG_CACHE_HOME/pcrm/<hash of the vault's path>``). ``$PCRM_CACHE_DIR``
+    replaces both with ``$PCRM_CACHE_DIR/<hash>``, one folder per vault.
     """
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     override = os.environ.get("PCRM_CACHE_DIR")
     if override:
-        return Path(override)
+        return Path(override) / digest
     dot_git = root / ".git"
     if dot_git.is_dir():
         return dot_git / "pcrm"
@@ -39,7 +41,6 @@ def state_dir(root: Path) -> Path:
         except OSError:
             pass
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return base / "pcrm" / digest
 
 

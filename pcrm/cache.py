@@ -240,7 +240,7 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
     records: dict[str, bytes] = {}
     parsed_now: dict[str, ParsedFile] = {}
     briefs: dict[str, tuple] = {}
-    changed: list[tuple[str, int, int, bytes, bytes, tuple | None]] = []
+    changed: list[tuple[tuple | None, str, tuple | None]] = []
     racy = (time.time() - RACY_SECONDS) * 1e9
     for path, absolute in found:
         order.append(path)
@@ -264,9 +264,11 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
             parsed.contact = summarize(parsed.contact, config)
         parsed_now[path] = parsed
         briefs[path] = brief = brief_of(parsed)
-        if info.st_mtime_ns < racy:
-            changed.append((path, info.st_mtime_ns, info.st_size, marshal.dumps(brief),
-                            encode(parsed), fts))
+        # A file changed within the clock's reach of now is not cached (it may
+        # change again with the same mtime), but its search row is: the next run
+        # parses it again and replaces that row.
+        record = (path, info.st_mtime_ns, info.st_size, marshal.dumps(brief), encode(parsed))
+        changed.append((record if info.st_mtime_ns < racy else None, path, fts))
     removed = [path for path in known if path not in briefs]
     if index is not None:
         if changed or removed:
@@ -275,20 +277,21 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
     return LazyFiles(order, records, parsed_now), briefs
 
 
-def _store(index: Index, changed: list[tuple[str, int, int, bytes, bytes, tuple | None]],
+def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
            removed: list[str]) -> None:
+    """Write re-parsed files (record or None, path, search row) and drop removed ones."""
     db = index.db
     try:
         db.execute("BEGIN IMMEDIATE")
-        has_fts = _has_fts(db)
-        gone = removed + [row[0] for row in changed]
-        db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
+        db.executemany("DELETE FROM files WHERE path = ?",
+                       [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                       (row[:5] for row in changed))
-        if has_fts:
+                       (record for record, _path, _fts in changed if record is not None))
+        if _has_fts(db):
+            gone = removed + [path for _record, path, _fts in changed]
             db.executemany("DELETE FROM fts WHERE path = ?", ((p,) for p in gone))
             db.executemany("INSERT INTO fts VALUES (?, ?, ?, ?, ?, ?)",
-                           (row[5] for row in changed if row[5] is not None))
+                           (fts for _record, _path, fts in changed if fts is not None))
         db.execute("COMMIT")
     except sqlite3.Error:
         try:

@@ -310,3 +310,38 @@ def parse_user_date(text: str, today: dt.date, *, future: bool, option: str) -> 
         return parse_when(text, today, future=future)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="At most this many results.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_app
+def search(app: App, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search over names, companies, roles, tags and notes, best first.
+
+    Every word must match (as a prefix, accents ignored); each result shows the
+    interaction that matches best.
+
+    \b
+    Example:
+      pcrm search swift concurrency
+      pcrm search acme recruiter --json
+    """
+    from .search import search as run_search
+
+    hits = run_search(app.root, app.config, app.snapshot, " ".join(query), limit)
+    if as_json:
+        emit_json({"query": " ".join(query), "hits": [hit.as_json() for hit in hits]})
+        return
+    if not hits:
+        click.echo(f"No contact matches '{' '.join(query)}'.")
+        return
+    for hit in hits:
+        person = hit.contact
+        click.echo(click.style(person.display, bold=True) + f"  ({person.id})", color=app.color)
+        if hit.interaction is not None:
+            item = hit.interaction
+            click.echo(f"  {item.date.isoformat()} {item.kind}: {item.title}".rstrip(": "))
+        click.echo(f"  {hit.snippet}")

@@ -1,0 +1,125 @@
+"""Full-text search over contacts: names, companies, roles, tags and notes.
+
+Uses the index's FTS5 table (kept current by :func:`pcrm.cache.cached_parse`),
+ranked by BM25 with names weighted highest; each hit shows the interaction
+whose heading or notes match best. Without FTS5 (or without a writable index)
+it falls back to scanning the files, with the same results in a simpler order.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .model import Contact, Interaction
+from .vault import Snapshot, read_file
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    contact: Contact
+    snippet: str
+    interaction: Interaction | None
+
+    def as_json(self) -> dict:
+        found = self.interaction
+        return {"contact": self.contact.id, "name": self.contact.name,
+                "company": self.contact.company, "path": self.contact.path,
+                "snippet": self.snippet,
+                "interaction": None if found is None else {
+                    "date": found.date.isoformat(), "kind": found.kind,
+                    "title": found.title, "line": found.line}}
+
+
+def terms(query: str) -> list[str]:
+    """The words of *query*, lower-cased."""
+    return [word.casefold() for word in _WORD.findall(query)]
+
+
+def fts_query(words: list[str]) -> str:
+    """Every word must match, as a prefix: ``"swift"* AND "concur"*``."""
+    return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+def best_interaction(contact: Contact, words: list[str]) -> Interaction | None:
+    """The interaction whose heading and notes contain the most of *words*."""
+    best, score = None, 0
+    for item in contact.interactions:
+        text = f"{item.kind} {item.title} {item.notes}".casefold()
+        hits = sum(1 for word in words if word in text)
+        if hits > score:
+            best, score = item, hits
+    return best
+
+
+def _snippet(text: str, words: list[str], width: int = 70) -> str:
+    flat = " ".join(re.sub(r"(?m)^\s*#+\s*", "", text).split())
+    lowered = flat.casefold()
+    positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
+    start = max(0, min(positions) - 20) if positions else 0
+    piece = flat[start:start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
+
+
+def search(root: Path, config: Config, snapshot: Snapshot, query: str,
+           limit: int = 20) -> list[Hit]:
+    """The contacts matching every word of *query*, best first."""
+    words = terms(query)
+    if not words:
+        return []
+    paths = _fts_paths(root, config, snapshot, words, limit)
+    if paths is None:
+        paths = _scan_paths(root, snapshot, words, limit)
+    hits = []
+    for path in paths:
+        parsed = read_file(path, root / path, config, full=True)
+        if not isinstance(parsed.contact, Contact):
+            continue
+        contact = parsed.contact
+        found = best_interaction(contact, words)
+        text = f"{found.title} {found.notes}" if found else \
+            f"{contact.name} {contact.company or ''} {contact.role or ''} {contact.body}"
+        hits.append(Hit(contact, _snippet(text, words), found))
+    return hits
+
+
+def _fts_paths(root: Path, config: Config, snapshot: Snapshot, words: list[str],
+               limit: int) -> list[str] | None:
+    from .cache import open_index
+
+    index = open_index(root, config)
+    if index is None:
+        return None
+    try:
+        rows = index.db.execute(
+            "SELECT path FROM fts WHERE fts MATCH ? "
+            "ORDER BY bm25(fts, 0.0, 10.0, 5.0, 4.0, 4.0, 1.0) LIMIT ?",
+            (fts_query(words), limit * 2)).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+    # The index may hold files that are gone or not yet re-read; trust the snapshot.
+    return [path for (path,) in rows if path in snapshot.files][:limit]
+
+
+def _scan_paths(root: Path, snapshot: Snapshot, words: list[str], limit: int) -> list[str]:
+    found = []
+    for path in snapshot.files:
+        if not path.startswith("contacts/"):
+            continue
+        try:
+            text = (root / path).read_text(encoding="utf-8", errors="replace").casefold()
+        except OSError:
+            continue
+        if all(word in text for word in words):
+            found.append(path)
+            if len(found) >= limit:
+                break
+    return found

@@ -1,0 +1,212 @@
+"""The index cache: every change is reflected, bad caches are rebuilt, and the
+results are the same with and without it (spec 8)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import contact
+from pcrm import cache
+from pcrm.app import state_dir
+from pcrm.config import load_config
+from pcrm.vault import read_vault
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test files are seconds old: let the cache keep them so that it is exercised."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", -10.0)
+
+
+def _status(root: Path, *, use_cache: bool = True) -> list[dict]:
+    config = load_config(root)
+    snapshot = read_vault(root, config, use_cache=use_cache)
+    return [item.as_json(TODAY) for item in snapshot.agenda(TODAY, days=None)]
+
+
+def _bump(path: Path) -> None:
+    """Make sure an edit is seen even on coarse-mtime file systems."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 10_000_000))
+
+
+def _stored_paths(root: Path) -> set[str]:
+    index = cache.open_index(root, load_config(root))
+    assert index is not None
+    try:
+        return {row[0] for row in index.db.execute("SELECT path FROM files")}
+    finally:
+        index.close()
+
+
+def test_index_is_used_and_lives_outside_tracked_files(vault, monkeypatch) -> None:
+    monkeypatch.delenv("PCRM_CACHE_DIR")
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 interview\n")})
+    (root / ".git").mkdir()  # a repository: the index goes inside .git/
+    _status(root)
+    assert (root / ".git" / "pcrm" / cache.DB_NAME).is_file()
+    assert _stored_paths(root) == {"contacts/a.md"}
+    assert not list(root.glob("contacts/*.sqlite"))
+
+
+def test_state_dir_without_override(vault, monkeypatch) -> None:
+    monkeypatch.delenv("PCRM_CACHE_DIR")
+    root = vault({})
+    (root / ".git").mkdir()
+    assert state_dir(root) == root / ".git" / "pcrm"
+    (root / ".git").rmdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root.parent / "xdg"))
+    assert state_dir(root).parent == root.parent / "xdg" / "pcrm"
+
+
+def test_every_change_is_reflected(vault) -> None:
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 interview\n"),
+                  "contacts/b.md": contact("B", log="## 2026-11-10 email\n")})
+    first = _status(root)
+    assert [(i["contact"], i["rule"]) for i in first] == [("b", "nudge"), ("a", "thank-you")]
+    assert _status(root) == first  # warm
+
+    # edit: the thank-you is logged
+    a = root / "contacts/a.md"
+    a.write_text(a.read_text() + "\n## 2026-11-21 email: thanks\n")
+    _bump(a)
+    assert [(i["contact"], i["rule"]) for i in _status(root)] == [("b", "nudge"), ("a", "nudge")]
+    # add
+    (root / "contacts/c.md").write_text(contact("C", log="## 2026-11-21 coffee\n"))
+    assert {i["contact"] for i in _status(root)} == {"a", "b", "c"}
+    # delete
+    (root / "contacts/b.md").unlink()
+    assert {i["contact"] for i in _status(root)} == {"a", "c"}
+    assert "contacts/b.md" not in _stored_paths(root)
+    # rename
+    (root / "contacts/sub").mkdir()
+    (root / "contacts/c.md").rename(root / "contacts/sub/c.md")
+    assert {i["contact"] for i in _status(root)} == {"a", "sub/c"}
+    # config change: a new window for coffee
+    (root / ".pcrm.yaml").write_text("kinds:\n  coffee: 72h\n")
+    due = {i["contact"]: i["due"] for i in _status(root)}
+    assert due["sub/c"] == "2026-11-24"
+    assert _status(root) == _status(root, use_cache=False)
+
+
+def test_parser_version_change_rebuilds(vault, monkeypatch) -> None:
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 interview\n")})
+    _status(root)
+    index = cache.open_index(root, load_config(root))
+    assert index is not None
+    index.db.execute("UPDATE files SET brief = ?", (b"garbage",))
+    index.close()
+    monkeypatch.setattr(cache, "SCHEMA", cache.SCHEMA + 1)
+    assert _status(root) == _status(root, use_cache=False)
+    assert len(_status(root)) == 1
+
+
+@pytest.mark.parametrize("damage", [b"this is not a database", b"SQLite format 3\x00" + b"\xff" * 200])
+def test_corrupt_cache_is_rebuilt(vault, damage: bytes) -> None:
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 interview\n")})
+    _status(root)
+    db = state_dir(root) / cache.DB_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(damage)
+    assert len(_status(root)) == 1
+    assert _stored_paths(root) == {"contacts/a.md"}
+
+
+def test_foreign_sqlite_file_is_not_trusted(vault) -> None:
+    import sqlite3
+
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 interview\n")})
+    folder = state_dir(root)
+    folder.mkdir(parents=True)
+    db = sqlite3.connect(folder / cache.DB_NAME)
+    db.execute("CREATE TABLE files (x)")
+    db.execute("INSERT INTO files VALUES (1)")
+    db.commit()
+    db.close()
+    assert len(_status(root)) == 1
+
+
+def test_unwritable_cache_folder_still_works(vault, monkeypatch, tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("PCRM_CACHE_DIR", str(blocker / "sub"))
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 interview\n")})
+    assert len(_status(root)) == 1
+
+
+def test_concurrent_runs_do_not_corrupt(vault) -> None:
+    files = {f"contacts/p{n}.md": contact(f"P{n}", log=f"## 2026-11-{n % 20 + 1:02d} email\n")
+             for n in range(300)}
+    root = vault(files)
+    env = dict(os.environ, PCRM_TODAY="2026-11-22")
+    procs = [subprocess.Popen([sys.executable, "-m", "pcrm", "--vault", str(root), "status",
+                               "--json", "--days", "60"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+             for _ in range(4)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs), [o[1] for o in outputs]
+    results = {json.dumps(json.loads(out)["items"]) for out, _err in outputs}
+    assert len(results) == 1
+    assert len(json.loads(outputs[0][0])["items"]) == 300
+
+
+def test_search_finds_notes_and_shows_the_interaction(vault, run) -> None:
+    root = vault({
+        "contacts/jane.md": contact("Jane Doe", company="Acme", log="""
+            ## 2026-11-18 event: Brooklyn Swift meetup
+            Talked about Swift concurrency and actors.
+
+            ## 2026-11-19 email: thanks
+            """),
+        "contacts/carlos.md": contact("Carlos Méndez", company="Stark Labs"),
+    })
+    result = run(root, "search", "concurrency", "--json")
+    data = json.loads(result.stdout)
+    assert [h["contact"] for h in data["hits"]] == ["jane"]
+    assert data["hits"][0]["interaction"]["title"] == "Brooklyn Swift meetup"
+    assert json.loads(run(root, "search", "mendez", "--json").stdout)["hits"][0]["contact"] == "carlos"
+    assert "No contact matches" in run(root, "search", "nothing-like-this").stdout
+    # an edit shows up in the next search
+    jane = root / "contacts/jane.md"
+    jane.write_text(jane.read_text() + "\n## 2026-11-21 note: loves kotlin too\n")
+    _bump(jane)
+    assert json.loads(run(root, "search", "kotlin", "--json").stdout)["hits"][0]["contact"] == "jane"
+
+
+_KINDS = ["interview", "coffee", "event", "email", "linkedin", "reply", "note"]
+_entry = st.tuples(st.integers(1, 60), st.sampled_from(_KINDS), st.booleans())
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.lists(_entry, max_size=5), st.sampled_from(["", "30d", "none"]),
+                          st.booleans()), min_size=1, max_size=12))
+def test_same_results_with_and_without_cache(tmp_path_factory, people) -> None:
+    root = tmp_path_factory.mktemp("vault")
+    (root / "contacts").mkdir()
+    (root / ".pcrm.yaml").write_text("cadence:\n  tags:\n    mentor: 2w\n")
+    for n, (log, cadence, mentor) in enumerate(people):
+        lines = []
+        for day, kind, expect in log:
+            date = dt.date(2026, 9, 30) + dt.timedelta(days=day)
+            suffix = f" (expect {date + dt.timedelta(days=5)})" if expect else ""
+            lines.append(f"## {date} {kind}: thing{suffix}\n")
+        fields = {"tags": "[mentor]"} if mentor else {}
+        if cadence:
+            fields["cadence"] = cadence
+        (root / "contacts" / f"p{n}.md").write_text(contact(f"P{n}", "\n".join(lines), **fields))
+    cold = _status(root)
+    warm = _status(root)
+    plain = _status(root, use_cache=False)
+    assert cold == warm == plain
