@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from helpers import contact
+from pcrm.app import state_dir
 from pcrm.config import Config
 from pcrm.feed import STATE_FILE, SequenceState, build_feed, initials
 from pcrm.model import Contact
@@ -78,7 +79,7 @@ def test_one_all_day_event_per_next_follow_up(vault: Vault, run: Run) -> None:
     description = str(jane["description"])
     assert "Thank-you after interview on 2026-11-20 15:00" in description
     assert "Follows: 2026-11-20 15:00 interview: informational, with Jane and Peter" in description
-    assert "they decide by next Tuesday" in description  # the interaction's notes
+    assert "Tuesday" not in description  # never the notes: the user's private words
     assert "File: contacts/jane-doe.md" in description
     bob = found["Nudge: Bob Smith"]
     assert (bob["dtstart"].dt, bob["dtend"].dt) == (dt.date(2026, 11, 17), dt.date(2026, 11, 18))
@@ -255,9 +256,9 @@ def test_a_snooze_moves_the_event_and_keeps_its_uid(vault: Vault, run: Run) -> N
 
 def test_a_corrupt_state_file_is_ignored_and_rewritten(vault: Vault, run: Run) -> None:
     root = vault(FILES)
-    state = Path(os.environ["PCRM_CACHE_DIR"]) / STATE_FILE
+    state = state_dir(root) / STATE_FILE
     expected = feed(run, root)
-    assert json.loads(state.read_text(encoding="utf-8"))["version"] == 1
+    assert json.loads(state.read_text(encoding="utf-8"))["version"] == 2
     for garbage in ("{not json", "[1, 2]", '{"events": {"x": 3}}', ""):
         state.write_text(garbage, encoding="utf-8")
         assert feed(run, root) == expected  # sequences were all 0 anyway
@@ -265,11 +266,35 @@ def test_a_corrupt_state_file_is_ignored_and_rewritten(vault: Vault, run: Run) -
 
 
 def test_sequence_state_in_isolation() -> None:
-    state = SequenceState({"a": ("h1", 3), "gone": ("h", 1)})
-    assert state.sequence("a", "h1") == 3
-    assert state.sequence("a", "h2") == 4
-    assert state.sequence("new", "h") == 0
-    assert "gone" not in state.current and state.changed()
+    state = SequenceState({"a": ("h1", 3, "text"), "gone": ("h", 1, None)})
+    assert state.sequence("a", "h1") == (3, "text")
+    assert state.sequence("a", "h2") == (4, None)
+    assert state.sequence("new", "h") == (0, None)
+    state.record("a", "h1", 3, "text")
+    assert state.changed()  # "gone" went away: the file is rewritten without it
+    same = SequenceState({"a": ("h1", 3, "text")})
+    same.record("a", "h1", 3, "text")
+    assert not same.changed()
+
+
+def test_the_bytes_are_icalendars_own(vault: Vault, run: Run) -> None:
+    # Events are rendered one by one (and reused from the state file); the
+    # whole must still be exactly what icalendar writes for the calendar.
+    root = vault(FILES, config="calendar:\n  alarm: 1d\n")
+    for _ in range(2):  # rendered, then reused
+        data = feed(run, root)
+        assert Calendar.from_ical(data).to_ical() == data
+
+
+def test_a_tampered_cached_event_is_rendered_again(vault: Vault, run: Run) -> None:
+    root = vault(FILES)
+    expected = feed(run, root)
+    state = state_dir(root) / STATE_FILE
+    data = json.loads(state.read_text(encoding="utf-8"))
+    for uid, entry in data["events"].items():
+        entry[2] = entry[2].replace("Jane", "Mallory").replace(f"UID:{uid}", "UID:x")
+    state.write_text(json.dumps(data), encoding="utf-8")
+    assert feed(run, root) == expected
 
 
 def test_birthdays_recur_yearly(vault: Vault, run: Run) -> None:

@@ -23,7 +23,7 @@ from click.testing import Result
 from icalendar import Calendar
 
 from helpers import contact
-from pcrm.app import App
+from pcrm.app import App, state_dir
 from pcrm.errors import ParseError, ServeError
 from pcrm.feed import generate
 from pcrm.server import TOKEN_FILE, etag_matches, is_loopback, load_token, make_server
@@ -288,7 +288,7 @@ def test_serve_in_a_real_process_stops_cleanly_on_ctrl_c(vault: Vault) -> None:
 def test_serve_beyond_loopback_requires_its_token(vault: Vault) -> None:
     root = vault(FILES)
     with pcrm_serve(root, "--host", "0.0.0.0") as (process, url, _banner):
-        token = (Path(os.environ["PCRM_CACHE_DIR"]) / TOKEN_FILE).read_text().strip()
+        token = (state_dir(root) / TOKEN_FILE).read_text().strip()
         assert f"/{token}/calendar.ics" in url
         port = url.split(":")[2].split("/")[0]
         local = f"http://127.0.0.1:{port}"
