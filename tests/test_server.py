@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import re
 import signal
 import socket
@@ -24,7 +23,7 @@ from icalendar import Calendar
 
 from helpers import contact
 from pcrm.app import App, state_dir
-from pcrm.errors import ParseError, ServeError
+from pcrm.errors import ServeError
 from pcrm.feed import generate
 from pcrm.server import TOKEN_FILE, etag_matches, is_loopback, load_token, make_server
 
