@@ -22,6 +22,8 @@ import datetime as dt
 import marshal
 import os
 import sqlite3
+import sys
+import threading
 import time
 from pathlib import Path
 from collections.abc import MutableMapping
@@ -218,6 +220,79 @@ class LazyFiles(MutableMapping):
         return path in self._parsed or path in self._records
 
 
+PARALLEL_FROM = 1500  # files to parse before a second process pays for itself
+
+
+def _parse_fresh(path: str, absolute: str, config: Config) -> tuple[ParsedFile, tuple | None]:
+    """Parse one file for the index: the summarized result and its search row."""
+    from .vault import read_file, summarize
+
+    parsed = read_file(path, absolute, config, full=True)
+    fts = _fts_row(parsed)
+    if isinstance(parsed.contact, Contact):
+        parsed.contact = summarize(parsed.contact, config)
+    return parsed, fts
+
+
+_WORKER_CONFIG: Config | None = None
+
+
+def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, tuple | None]]:
+    """In a worker process: parse files and return them encoded (cheap to send back)."""
+    from .vault import brief_of
+
+    assert _WORKER_CONFIG is not None
+    out = []
+    for path, absolute in todo:
+        parsed, fts = _parse_fresh(path, absolute, _WORKER_CONFIG)
+        out.append((path, marshal.dumps(brief_of(parsed)), encode(parsed), fts))
+    return out
+
+
+def _parse_many(todo: list[tuple[str, str]], config: Config
+                ) -> tuple[dict[str, ParsedFile], dict[str, tuple[bytes, bytes, tuple | None]]]:
+    """Parse *todo*; with many files, a forked second process takes half of them.
+
+    Returns (parsed here, encoded by the helper process). Forking is only done
+    on Linux and from a single-threaded process (the feed server has threads).
+    """
+    from .vault import brief_of
+
+    here, there = todo, []
+    pool = None
+    if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
+            and (os.cpu_count() or 1) > 1 and threading.active_count() == 1):
+        import multiprocessing
+
+        global _WORKER_CONFIG
+        _WORKER_CONFIG = config
+        try:
+            pool = multiprocessing.get_context("fork").Pool(1)
+            half = len(todo) // 2
+            there, here = todo[:half], todo[half:]
+            pending = pool.apply_async(_parse_encoded, (there,))
+        except OSError:
+            pool, here, there = None, todo, []
+    parsed = {}
+    encoded = {}
+    for path, absolute in here:
+        result, fts = _parse_fresh(path, absolute, config)
+        parsed[path] = result
+        encoded[path] = (marshal.dumps(brief_of(result)), encode(result), fts)
+    if pool is not None:
+        try:
+            for path, brief, record, fts in pending.get():
+                encoded[path] = (brief, record, fts)
+        except Exception:  # noqa: BLE001 - the helper died: parse its share here
+            for path, absolute in there:
+                parsed[path], _fts = _parse_fresh(path, absolute, config)
+                encoded[path] = (marshal.dumps(brief_of(parsed[path])),
+                                 encode(parsed[path]), _fts)
+        finally:
+            pool.terminate()
+    return parsed, encoded
+
+
 def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
                  ) -> tuple[LazyFiles, dict[str, tuple]]:
     """Parse *found* files, taking unchanged ones from the index and updating it.
@@ -225,7 +300,7 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
     Returns the files (lazily decoded) and each file's brief (see
     :func:`pcrm.vault.brief_of`).
     """
-    from .vault import brief_of, read_file, summarize
+    from .vault import brief_of, read_file
 
     index = open_index(root, config)
     known: dict[str, tuple[int, int, bytes, bytes]] = {}
@@ -240,8 +315,8 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
     records: dict[str, bytes] = {}
     parsed_now: dict[str, ParsedFile] = {}
     briefs: dict[str, tuple] = {}
-    changed: list[tuple[tuple | None, str, tuple | None]] = []
-    racy = (time.time() - RACY_SECONDS) * 1e9
+    todo: list[tuple[str, str]] = []
+    stats: dict[str, os.stat_result] = {}
     for path, absolute in found:
         order.append(path)
         try:
@@ -258,17 +333,24 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
                 continue
             except (ValueError, EOFError, TypeError):
                 pass  # a damaged record: parse the file again
-        parsed = read_file(path, absolute, config, full=True)
-        fts = _fts_row(parsed)
-        if isinstance(parsed.contact, Contact):
-            parsed.contact = summarize(parsed.contact, config)
-        parsed_now[path] = parsed
-        briefs[path] = brief = brief_of(parsed)
-        # A file changed within the clock's reach of now is not cached (it may
-        # change again with the same mtime), but its search row is: the next run
-        # parses it again and replaces that row.
-        record = (path, info.st_mtime_ns, info.st_size, marshal.dumps(brief), encode(parsed))
-        changed.append((record if info.st_mtime_ns < racy else None, path, fts))
+        todo.append((path, absolute))
+        stats[path] = info
+
+    changed: list[tuple[tuple | None, str, tuple | None]] = []
+    if todo:
+        parsed, encoded = _parse_many(todo, config)
+        parsed_now.update(parsed)
+        racy = (time.time() - RACY_SECONDS) * 1e9
+        for path, (brief, record, fts) in encoded.items():
+            if path not in parsed:
+                records[path] = record
+            briefs[path] = marshal.loads(brief)
+            # A file changed within the clock's reach of now is not cached (it
+            # may change again with the same mtime), but its search row is: the
+            # next run parses it again and replaces that row.
+            info = stats[path]
+            row = (path, info.st_mtime_ns, info.st_size, brief, record)
+            changed.append((row if info.st_mtime_ns < racy else None, path, fts))
     removed = [path for path in known if path not in briefs]
     if index is not None:
         if changed or removed:
