@@ -10,6 +10,12 @@ the installed hook runs:
 - warm, new edit: the cache knows every blob but the one just edited and
   staged; this is the everyday case of "a commit touching one file".
 
+The check's cost grows with the changed files (it parses them, the company
+files, and the contacts ``git grep --cached`` finds sharing their emails), so
+cold and warm are close. For scale it also times a commit that changes
+``.pcrm.yaml``, which re-checks every staged file through the parse cache
+(cold: nothing cached; warm: every blob cached).
+
     python benchmarks/bench_hook.py                  # 10,000 contacts, temp folder
     python benchmarks/bench_hook.py --vault /tmp/hv  # build once, reuse later
 
@@ -108,13 +114,24 @@ def main(argv: list[str] | None = None) -> int:
             new_edit.append(check_staged(root, env))
         best_new = min(new_edit)
 
+        git(root, "reset", "--quiet", "--hard", "HEAD")
+        config = root / ".pcrm.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        git(root, "add", ".pcrm.yaml")
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        config_cold = check_staged(root, env)
+        config_warm = min(check_staged(root, env) for _ in range(args.repeat))
+
         print(f"pcrm check --staged, {files} contact files, one staged edit "
               f"(python startup alone: {baseline:.3f} s)")
         for label, seconds in (("cold (no cache)", cold), ("warm (same staged blob)", warm),
                                ("warm, new edit (1 miss)", best_new)):
             verdict = "ok" if seconds < TARGET else f"OVER the {TARGET} s target"
             print(f"  {label:<26} {seconds:6.3f} s  {verdict}")
-        return 0 if max(warm, best_new) < TARGET else 1
+        print("a staged .pcrm.yaml change (every file re-checked; no target):")
+        print(f"  {'cold (no cache)':<26} {config_cold:6.3f} s")
+        print(f"  {'warm (all blobs cached)':<26} {config_warm:6.3f} s")
+        return 0 if max(cold, warm, best_new) < TARGET else 1
     finally:
         git(root, "reset", "--quiet", "--hard", "HEAD")
         shutil.rmtree(cache_dir, ignore_errors=True)

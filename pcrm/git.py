@@ -187,7 +187,9 @@ def staged_entries(root: Path, pathspecs: list[str]) -> list[IndexEntry]:
     Run from the vault folder, so paths come back relative to it. Unmerged
     entries (stage 1-3) are left out: git refuses to commit them anyway.
     """
-    done = run(root, ["ls-files", "-s", "-z", "--", *pathspecs], what="ls-files")
+    # Literal: a contact file may well be named "[draft] x.md".
+    done = run(root, ["--literal-pathspecs", "ls-files", "-s", "-z", "--", *pathspecs],
+               what="ls-files")
     entries = []
     for record in done.stdout.split(b"\0"):
         if not record:

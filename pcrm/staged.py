@@ -62,40 +62,40 @@ def staged_diagnostics(root: Path, config: Config, today: dt.date) -> list[Diagn
     changed = set(git.staged_changes(root, PATHSPECS))
     if not changed:
         return []  # the commit touches nothing of pcrm's: nothing to read
-    entries = git.staged_entries(root, PATHSPECS)
-    blobs = {e.path: e.blob for e in entries
-             if e.mode in _REGULAR_MODES and is_vault_file(e.path)}
+    # The whole staged snapshot for a new config or a big commit; otherwise
+    # only the changed files and the company files (the vault may hold 30,000).
+    whole = CONFIG_NAME in changed or len(changed) > FULL_CHECK_ABOVE
+    blobs = _blobs(root, PATHSPECS if whole else [*sorted(changed), COMPANIES, CONFIG_NAME])
+    config_blob = blobs.pop(CONFIG_NAME, None)
     changed_files = {path for path in changed if path in blobs}
-    config_entry = next((e for e in entries if e.path == CONFIG_NAME), None)
     found: list[Diagnostic] = []
+    report_all = False
 
     with git.BlobReader(root) as reader:
-        config_changed = config_entry is not None and CONFIG_NAME in changed
-        if config_changed:
-            assert config_entry is not None
-            raw = reader.read([config_entry.blob])[config_entry.blob]
-            staged_config, problem = _parse_staged_config(raw)
-            if problem is not None:
-                found.append(problem)
-                config_changed = False  # the files are still checked, with the old config
-            else:
-                config = staged_config
-        if not changed_files and not config_changed:
-            return sorted(set(found))
-
-        if config_changed or len(changed_files) > FULL_CHECK_ABOVE:
-            files = read_staged(reader, root, config, blobs)
-        else:
-            first = changed_files | {p for p in blobs if p.startswith(COMPANIES + "/")}
-            files = read_staged(reader, root, config, {p: blobs[p] for p in first})
+        if config_blob is not None and CONFIG_NAME in changed:
+            staged_config = _parse_staged_config(reader.read([config_blob])[config_blob])
+            if isinstance(staged_config, Config):
+                config, report_all = staged_config, True
+            else:  # reported; the files are checked with the config in use
+                found.append(staged_config)
+        if not (changed_files or report_all):
+            return found
+        files = read_staged(reader, root, config, blobs)
+        if not whole:
             related = git.grep_staged(root, _related(files[p] for p in changed_files),
-                                      [CONTACTS])
-            more = {p: blobs[p] for p in related if p in blobs and p not in files}
-            files.update(read_staged(reader, root, config, more))
+                                      [CONTACTS]) - files.keys()
+            if related:
+                files.update(read_staged(reader, root, config, _blobs(root, sorted(related))))
 
     snapshot = Snapshot(config, dict(sorted(files.items())))
-    found.extend(_check(snapshot, today, None if config_changed else changed_files))
+    found.extend(_check(snapshot, today, None if report_all else changed_files))
     return sorted(set(found))
+
+
+def _blobs(root: Path, pathspecs: list[str]) -> dict[str, str]:
+    """Staged vault files and .pcrm.yaml under *pathspecs*: path -> blob id."""
+    return {e.path: e.blob for e in git.staged_entries(root, pathspecs)
+            if e.mode in _REGULAR_MODES and (is_vault_file(e.path) or e.path == CONFIG_NAME)}
 
 
 def _related(changed: Iterable[ParsedFile]) -> list[str]:
@@ -118,15 +118,16 @@ def _related(changed: Iterable[ParsedFile]) -> list[str]:
     return needles
 
 
-def _parse_staged_config(raw: bytes) -> tuple[Config, None] | tuple[None, Diagnostic]:
+def _parse_staged_config(raw: bytes) -> Config | Diagnostic:
+    """The staged ``.pcrm.yaml``, or the problem with it."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, Diagnostic(CONFIG_NAME, 1, 1, "error", "not UTF-8 text")
+        return Diagnostic(CONFIG_NAME, 1, 1, "error", "not UTF-8 text")
     try:
-        return parse_config(text, CONFIG_NAME), None
+        return parse_config(text, CONFIG_NAME)
     except ConfigError as exc:
-        return None, Diagnostic(CONFIG_NAME, exc.line or 1, exc.col or 1, "error", exc.message)
+        return Diagnostic(CONFIG_NAME, exc.line or 1, exc.col or 1, "error", exc.message)
 
 
 def read_staged(reader: git.BlobReader, root: Path, config: Config,
