@@ -39,7 +39,7 @@ def calendar(app: App, output: str | None) -> None:
     from .feed import generate, write_atomic
 
     feed = generate(app)
-    _report_skipped(app.snapshot.all_diagnostics())
+    _report_skipped(app.snapshot.error_paths())
     if output is None or output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(feed.data)  # the bytes as icalendar made them: CRLF, folded
