@@ -100,6 +100,7 @@ def test_same_key_edited_on_both_sides_is_caught_by_check(devices: tuple[Path, P
     result = invoke(phone, "check")
     assert result.exit_code == 1
     assert "contacts/jane.md:" in result.output
+    assert "duplicate key 'role'" in result.output
 
 
 def test_real_conflict_aborts_the_rebase(devices: tuple[Path, Path]) -> None:
