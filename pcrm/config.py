@@ -156,7 +156,10 @@ SECTIONS = {"nudge", "cadence", "calendar", "signature"}
 
 
 def _fail(key: str, message: str, lines: dict[tuple, int], path: str) -> ConfigError:
-    line = lines.get(tuple(key.split("."))) or lines.get((key.split(".")[0],)) or 1
+    # The deepest key that exists: "kinds.interview.window" for "interview: 24x"
+    # is on the line of "interview", not of "kinds".
+    parts = tuple(key.split("."))
+    line = next((lines[parts[:n]] for n in range(len(parts), 0, -1) if parts[:n] in lines), 1)
     return ConfigError(f"{key}: {message}", path=path, line=line)
 
 
