@@ -6,10 +6,15 @@ that other commands do not pay for them.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .app import App
 from .cli import cli, emit_json, pass_app
+
+if TYPE_CHECKING:  # pcrm.history is imported only by the command that uses it
+    from .history import History
 
 
 @cli.group()
@@ -94,10 +99,10 @@ def history(app: App, contact: str, as_json: bool) -> None:
     _print_history(found)
 
 
-def _print_history(found: object) -> None:
-    from .history import History, value_text  # noqa: PLC0415
+def _print_history(found: History) -> None:
+    """The text form of ``pcrm history``: one block per commit, oldest first."""
+    from .history import value_text  # noqa: PLC0415
 
-    assert isinstance(found, History)
     contact = found.contact
     click.echo(f"{contact.display}: {contact.path}")
     if not found.steps:

@@ -136,11 +136,15 @@ def _step(chunk: str, path: str, config: Config
         # newline at end of file" and the blank line git ends with: nothing to keep
     if not (old_lines or new_lines):
         return step, None, None
-    old = None if step.created else \
-        parse_contact(path, "\n".join(old_lines).encode(), config).contact
-    new = None if step.deleted else \
-        parse_contact(path, "\n".join(new_lines).encode(), config).contact
+    old = None if step.created else _version(path, old_lines, config)
+    new = None if step.deleted else _version(path, new_lines, config)
     return step, old, new
+
+
+def _version(path: str, lines: list[str], config: Config) -> Contact | None:
+    """One version of the file, parsed in full; None if it is not a usable contact."""
+    contact = parse_contact(path, "\n".join(lines).encode(), config).contact
+    return contact if isinstance(contact, Contact) else None
 
 
 def _key(interaction: Interaction) -> tuple[Any, ...]:
