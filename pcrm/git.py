@@ -38,8 +38,9 @@ def _environment() -> dict[str, str]:
         value = env.get(name)
         if value and not os.path.isabs(value):
             env[name] = os.path.abspath(value)
-    # Messages we parse (none on purpose) and user-facing ones stay in the
-    # user's language; only the pager and prompts are switched off.
+    # Git's messages stay in the user's language (pcrm decides nothing from
+    # their wording) and prompts for credentials still reach the terminal;
+    # only a pager, which would wait for a key press, is switched off.
     env["GIT_PAGER"] = "cat"
     return env
 
@@ -47,13 +48,13 @@ def _environment() -> dict[str, str]:
 def run(root: Path, args: list[str], *, input: bytes | None = None,
         check: bool = True, what: str | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run ``git ARGS`` in *root*; raise :class:`GitError` when it fails (if *check*)."""
+    if not root.is_dir():
+        raise GitError(f"{root} is not a folder")
     try:
         done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True,
                               env=_environment(), check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (no 'git' on PATH)") from None
-    except NotADirectoryError:
-        raise GitError(f"{root} is not a folder") from None
     if check and done.returncode != 0:
         raise GitError(f"git {what or args[0]} failed: {first_line(done)}")
     return done

@@ -104,3 +104,11 @@ def test_errors_are_git_errors_not_tracebacks(tmp_path: Path) -> None:
         staged_diagnostics(tmp_path, Config(), dt.date(2026, 11, 22))
     with pytest.raises(GitError):
         pgit.sync(tmp_path)
+
+
+def test_git_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(GitError, match="git is not installed"):
+        pgit.commit_paths(tmp_path, ["contacts/x.md"], "x")
+    with pytest.raises(GitError, match="git is not installed"):
+        pgit.cat_blobs(tmp_path, ["0" * 40])
