@@ -24,6 +24,15 @@ def slugify(name: str) -> str:
     return text[:60].strip("-") or "contact"
 
 
+def _yaml_value(value: object) -> str:
+    """One YAML value on one line: ``'Dr: Who'``, ``plain``, ``[a, b]``."""
+    import yaml
+
+    text = yaml.safe_dump(value, allow_unicode=True, width=100000,
+                          default_flow_style=True)
+    return text.removesuffix("\n...\n").strip()
+
+
 GITIGNORE = "# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
 
 
@@ -93,9 +102,8 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
       pcrm new "Jane Doe" --company Acme --role "Engineering Manager" \\
           --email jane@acme.example --tag recruiter --cadence 30d
     """
-    import yaml
-
-    from .edit import write_atomic
+    from .edit import set_front_matter_key, write_atomic
+    from .parse import parse_contact
     from .timeutil import parse_cadence
 
     if not name.strip() or "\n" in name:
@@ -114,17 +122,37 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
         fields["email"] = email[0] if len(email) == 1 else list(email)
     if tags:
         fields["tags"] = list(tags)
-    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000,
-                           default_flow_style=None)
+    # One "key: value" line per field, as people write them (a flow mapping such
+    # as "{name: Jane}" would be valid YAML, but no one could edit it by line).
+    front = "".join(f"{key}: {_yaml_value(value)}\n" for key, value in fields.items())
     template = app.root / "templates" / "contact.md"
     if template.is_file():
-        body = template.read_text(encoding="utf-8")
-        for key, value in (("name", name), ("company", company or ""), ("role", role or ""),
-                           ("date", app.today.isoformat())):
-            body = body.replace("{" + key + "}", value)
-        text = f"---\n{front}---\n{body}" if not body.startswith("---") else body
+        try:
+            text = template.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"templates/contact.md: cannot read the template ({exc})") from None
+        if text.startswith("---"):
+            # The template's own front-matter: each given field replaces its key's
+            # line (or is added), quoted for YAML; no option is silently dropped.
+            raw = text.encode("utf-8")
+            for key, value in fields.items():
+                raw = set_front_matter_key(raw, key, _yaml_value(value), "templates/contact.md")
+            text = raw.decode("utf-8")
+        for key, value in (("name", name.strip()), ("company", company or ""),
+                           ("role", role or ""), ("date", app.today.isoformat())):
+            text = text.replace("{" + key + "}", value)
+        if not text.startswith("---"):
+            text = f"---\n{front}---\n{text}"
     else:
         text = f"---\n{front}---\n# {name.strip()}\n\n"
+    # Never write a contact that would not read back as this person.
+    parsed = parse_contact("contacts/new.md", text.encode("utf-8"), app.config)
+    errors = [d for d in parsed.diagnostics if d.is_error]
+    if parsed.contact is None or errors or parsed.contact.name != name.strip():
+        why = errors[0].message if errors else "the name would not read back"
+        where = "templates/contact.md: " if template.is_file() else ""
+        raise UsageError(f"{where}the new contact file would not be valid ({why}); "
+                         "nothing was written")
     folder = app.root / "contacts"
     folder.mkdir(exist_ok=True)
     slug = slugify(name)
