@@ -332,14 +332,19 @@ def log_follow_patch(root: Path, path: str) -> str:
     the huge ``-U`` makes every hunk hold the whole file, so both versions of
     the file can be rebuilt from the patch without one git process per commit.
     """
-    repo_prefix(root)
     fmt = f"{LOG_MARK}%H%x1f%aI%x1f%an%x1f%s"
     # The -c settings undo user config that would change the patch's shape.
     done = run(root, ["-c", "core.quotepath=off", "-c", "diff.suppressBlankEmpty=false",
                       "-c", "diff.noprefix=false", "log", "--follow", "-p", "--text",
                       "-U100000000", "--no-color", "--no-ext-diff", "--no-textconv",
                       "--no-show-signature", "--relative", "--src-prefix=a/",
-                      "--dst-prefix=b/", "-M", f"--format={fmt}", "--", path], what="log")
+                      "--dst-prefix=b/", "-M", f"--format={fmt}", "--", path], check=False)
+    if done.returncode != 0:
+        # Only now find out why, so that the usual case stays one process.
+        repo_prefix(root)  # not a repository: a clear error
+        if not has_commits(root):
+            return ""
+        raise GitError(f"git log failed: {first_line(done)}")
     return done.stdout.decode("utf-8", "replace")
 
 

@@ -72,7 +72,10 @@ def contact_history(root: Path, contact: Contact, config: Config) -> History:
     # A commit header is a line starting with LOG_MARK; a patch line never
     # does (it starts with ' ', '+', '-', '@', a word or a backslash).
     chunks = ("\n" + patch).split("\n" + git.LOG_MARK)[1:]
-    parsed = [_step(chunk, contact.path, config) for chunk in chunks]
+    # In a straight history a commit's old version is the previous commit's
+    # new one: parse each distinct text once.
+    memo: dict[str, Contact | None] = {}
+    parsed = [_step(chunk, contact.path, config, memo) for chunk in chunks]
     parsed.reverse()
     steps = []
     last: Contact | None = None  # the latest version that parsed
@@ -97,7 +100,7 @@ def contact_history(root: Path, contact: Contact, config: Config) -> History:
 _EMPTY = Contact(id="", path="", name="", meta={})
 
 
-def _step(chunk: str, path: str, config: Config
+def _step(chunk: str, path: str, config: Config, memo: dict[str, Contact | None]
           ) -> tuple[Step, Contact | None, Contact | None]:
     """One commit's header and patch: the step, and the versions before and after.
 
@@ -136,15 +139,19 @@ def _step(chunk: str, path: str, config: Config
         # newline at end of file" and the blank line git ends with: nothing to keep
     if not (old_lines or new_lines):
         return step, None, None
-    old = None if step.created else _version(path, old_lines, config)
-    new = None if step.deleted else _version(path, new_lines, config)
+    old = None if step.created else _version(path, old_lines, config, memo)
+    new = None if step.deleted else _version(path, new_lines, config, memo)
     return step, old, new
 
 
-def _version(path: str, lines: list[str], config: Config) -> Contact | None:
+def _version(path: str, lines: list[str], config: Config,
+             memo: dict[str, Contact | None]) -> Contact | None:
     """One version of the file, parsed in full; None if it is not a usable contact."""
-    contact = parse_contact(path, "\n".join(lines).encode(), config).contact
-    return contact if isinstance(contact, Contact) else None
+    text = "\n".join(lines)
+    if text not in memo:
+        contact = parse_contact(path, text.encode(), config).contact
+        memo[text] = contact if isinstance(contact, Contact) else None
+    return memo[text]
 
 
 def _key(interaction: Interaction) -> tuple[Any, ...]:

@@ -108,8 +108,7 @@ def test_history_is_one_git_log_process(repo: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(subprocess, "run", spy)
     found = contact_history(repo, jane, snapshot.config)
     assert len(found.steps) == 4
-    assert sum(1 for c in calls if "log" in c) == 1
-    assert len(calls) <= 2  # the log, and one rev-parse to check for a repository
+    assert len(calls) == 1 and "log" in calls[0]
 
 
 def test_history_in_a_vault_subfolder_with_crlf(tmp_path: Path) -> None:
@@ -159,6 +158,13 @@ def test_uncommitted_contact(repo: Path) -> None:
     assert "Not committed yet" in result.output
     data = json.loads(invoke(repo, "history", "newcomer", "--json").output)
     assert data["commits"] == [] and data["created"] is None
+
+
+def test_history_in_a_repository_without_commits(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "vault", {"contacts/jane.md": contact("Jane")}, commit=False)
+    result = invoke(root, "history", "jane")
+    assert result.exit_code == 0, result.output
+    assert "Not committed yet" in result.output
 
 
 def test_history_outside_git(tmp_path: Path) -> None:
