@@ -5,8 +5,9 @@ parameter. Logging the follow-up in the contact's file is what marks it done;
 there is no other state.
 
 Decisions where the spec is silent (also in the README):
-- ``snooze: DATE`` in the future moves every pending follow-up of the contact
-  to DATE at the earliest (it comes back on that day instead of vanishing).
+- ``snooze: DATE`` moves every pending follow-up of the contact to DATE at the
+  earliest, until that day is past (it comes back due on that day, today's
+  agenda and calendar included, instead of vanishing or jumping back first).
 - When several tags of a contact have a cadence, the shortest one applies.
 - A meeting dated in the future still counts (an interview you have booked
   gives a thank-you deadline after it).
@@ -206,7 +207,7 @@ def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
     for item in items:
         if item.due == TODAY_FREE:
             item = replace(item, due=today)
-        if snooze is not None and snooze > today and item.due < snooze:
+        if snooze is not None and snooze >= today and item.due < snooze:
             item = replace(item, due=snooze, snoozed_from=item.due, due_at=None,
                            reason=f"{item.reason} (snoozed until {snooze.isoformat()})")
         resolved.append(item)
@@ -226,7 +227,7 @@ def brief_due(cands: tuple[tuple[int, int], ...], snooze: int | None, today: dt.
     for due, _rule in cands:
         if due == _TODAY_FREE_ORD:
             due = now
-        if snooze is not None and snooze > now and due < snooze:
+        if snooze is not None and snooze >= now and due < snooze:
             due = snooze
         if best is None or due < best:
             best = due

@@ -169,3 +169,17 @@ def test_json_is_stable_across_runs(example, run) -> None:
     first = run(example, "status", "--json", "--days", "30").stdout
     second = run(example, "status", "--json", "--days", "30").stdout
     assert first == second
+
+
+def test_snoozed_contact_through_the_index(vault, run) -> None:
+    # The same answers cold and warm (the index caches follow-ups without "today").
+    root = vault({"contacts/yuki.md": contact("Yuki Tanaka", snooze="2026-11-22",
+                                              log="## 2026-11-10 email: hi\n")})
+    for _ in range(2):
+        on_the_day = status_json(run, root)["items"]
+        assert [(i["due"], i["overdue_days"]) for i in on_the_day] == [("2026-11-22", 0)]
+        assert on_the_day[0]["reason"].endswith("(snoozed until 2026-11-22)")
+        before = status_json(run, root, today="2026-11-20")["items"]
+        assert [(i["due"], i["overdue_days"]) for i in before] == [("2026-11-22", 0)]
+        after = status_json(run, root, today="2026-11-23")["items"]
+        assert [(i["due"], i["overdue_days"]) for i in after] == [("2026-11-17", 6)]

@@ -241,8 +241,8 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      [("nudge", "2026-11-28")]),
     ("snooze-in-the-past-has-no-effect", {"snooze": "2026-11-20"}, "## 2026-11-10 email: hi\n",
      "", [("nudge", "2026-11-17")]),
-    ("snooze-ending-today-has-no-effect", {"snooze": "2026-11-22"}, "## 2026-11-10 email: hi\n",
-     "", [("nudge", "2026-11-17")]),
+    ("snooze-until-today-is-due-today", {"snooze": "2026-11-22"}, "## 2026-11-10 email: hi\n",
+     "", [("nudge", "2026-11-22")]),
     ("snooze-keeps-later-dates", {"snooze": "2026-11-25", "cadence": "1m"},
      "## 2026-11-10 email: hi\n", "",
      [("nudge", "2026-11-25"), ("keep-in-touch", "2026-12-10")]),
@@ -338,7 +338,10 @@ def test_snooze_keeps_the_original_date_and_says_so() -> None:
     assert item.due == dt.date(2026, 11, 28)
     assert item.snoozed_from == dt.date(2026, 11, 17)
     assert "snoozed until 2026-11-28" in item.reason
-    # The day after the snooze date it is back at its own date, overdue.
+    # On the snooze date it is due that day; once the date is past, it is back
+    # at its own date, overdue.
+    [on_the_day] = pending(person, config, dt.date(2026, 11, 28))
+    assert on_the_day.due == dt.date(2026, 11, 28)
     [later] = pending(person, config, dt.date(2026, 11, 29))
     assert later.due == dt.date(2026, 11, 17) and later.overdue_days(dt.date(2026, 11, 29)) == 12
 
