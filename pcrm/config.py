@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -238,9 +239,10 @@ def _apply_kinds(config: Config, value: Any, lines: dict[tuple, int], path: str)
         raise _fail("kinds", "must map kind names to a window or {class, window}", lines, path)
     for name, spec in value.items():
         key = f"kinds.{name}"
-        name = str(name)
-        if not name.isidentifier() or not name.islower() and not name.replace("-", "").isalnum():
-            raise _fail(key, "a kind is one lower-case word", lines, path)
+        # Headings are matched case-insensitively (parse lower-cases the kind).
+        name = str(name).lower()
+        if not re.fullmatch(r"[^\W\d_][\w-]*", name):
+            raise _fail(key, "a kind is one word (letters, digits, - or _)", lines, path)
         old = config.kinds.get(name)
         if isinstance(spec, (str, int)) and not isinstance(spec, bool):
             spec = {"window": spec}
@@ -251,6 +253,9 @@ def _apply_kinds(config: Config, value: Any, lines: dict[tuple, int], path: str)
             raise _fail(f"{key}.{sorted(unknown)[0]}", "unknown key (use class, window)",
                         lines, path)
         klass = spec.get("class", old.klass if old else None)
+        if klass is None:
+            raise _fail(key, f"a new kind needs a class ({', '.join(CLASSES)}), "
+                             f"e.g. {name}: {{class: meeting, window: 24h}}", lines, path)
         if klass not in CLASSES:
             raise _fail(f"{key}.class",
                         f"must be one of {', '.join(CLASSES)}, not {klass!r}", lines, path)

@@ -373,6 +373,9 @@ def test_today_from_the_environment(example) -> None:
     ("timezone: Mars/Olympus\n", 1, "timezone: unknown time zone 'Mars/Olympus'"),
     ("cadence:\n  tags:\n    mentor: monthly\n", 3, "cadence.tags.mentor"),
     ("nudge:\n  limit: 2\nnudge:\n  limit: 3\n", 3, "duplicate key 'nudge'"),
+    ("kinds:\n  event: 48h\n  demo: 24h\n", 3, "kinds.demo: a new kind needs a class"),
+    ("kinds:\n  two words: {class: note}\n", 2, "kinds.two words: a kind is one word"),
+    ("kinds:\n  party: {class: fun}\n", 2, "kinds.party.class: must be one of"),
 ])
 @pytest.mark.parametrize("command", [["status"], ["list"], ["show", "jane"],
                                      ["log", "jane", "email"]])

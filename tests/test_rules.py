@@ -83,6 +83,12 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      [("thank-you", "2026-11-23")]),
     ("custom-kind-default-window", {}, "## 2026-11-20 lunch\n",
      "kinds:\n  lunch: {class: meeting}\n", [("thank-you", "2026-11-21")]),
+    ("custom-kind-any-case", {}, "## 2026-11-20 Demo: product demo\n",
+     "kinds:\n  DEMO: {class: meeting, window: 48h}\n", [("thank-you", "2026-11-22")]),
+    ("custom-kind-with-dash-and-accents", {},
+     "## 2026-11-20 réunion\n\n## 2026-11-21 phone-screen\n",
+     "kinds:\n  Réunion: {class: meeting}\n  phone-screen: {class: meeting, window: 2d}\n",
+     [("thank-you", "2026-11-23")]),
     ("meeting-in-the-future-counts", {}, "## 2026-11-25 interview: onsite\n", "",
      [("thank-you", "2026-11-26")]),
     # -- thank-you: answered by an outbound after the meeting (which starts a nudge clock)
