@@ -194,7 +194,8 @@ def test_new_refuses_a_template_that_would_write_a_broken_file(vault, run) -> No
     "Dr: Jane \"JJ\" O'Doe", "NO", "yes", "true", "null", "~", "12:30", "0123456", "5550100",
     "2026-01-01", "1.5", "[not, a, list]", "{not: a map}", "a # not a comment", "#hashtag",
     "@handle", "*star", "&amp", "!bang", "%percent", "? question", "| pipe", "> fold",
-    "'single'", '"double"', "back\\slash", "trailing colon:", "tab\there", "李伟", "Ünïcödé ☕",
+    "'single'", '"double"', "back\\slash", "trailing colon:", "tab\there", "李伟",
+    "Ünïcödé ☕",
 ])
 def test_new_odd_names_read_back_exactly(vault, run, name: str) -> None:
     root = vault()

@@ -141,7 +141,8 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      "", []),
     ("reply-ends-the-run", {},
      "## 2026-10-01 email: a\n\n## 2026-10-08 email: b\n\n## 2026-10-15 email: c\n\n"
-     "## 2026-10-16 reply: sorry!\n\n## 2026-11-01 email: new topic\n\n## 2026-11-08 email: nudge\n",
+     "## 2026-10-16 reply: sorry!\n\n## 2026-11-01 email: new topic\n\n"
+     "## 2026-11-08 email: nudge\n",
      "", [("nudge", "2026-11-15")]),
     ("meeting-ends-the-run", {},
      "## 2026-10-01 email: a\n\n## 2026-10-08 email: b\n\n## 2026-10-15 email: c\n\n"
