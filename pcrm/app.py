@@ -91,17 +91,11 @@ class App:
     def contact(self, query: str, *, must_parse: bool = False) -> Contact:
         """Find a contact; with *must_parse*, refuse one whose file has errors."""
         snapshot = self.snapshot
-        try:
-            contact = find_contact(snapshot.contacts, query)
-        except Exception:
-            # A file that fails to parse has no contact: say why rather than "not found".
-            key = query.strip().removesuffix(".md").removeprefix("contacts/").casefold()
-            for path, parsed in snapshot.files.items():
-                stem = path.removeprefix("contacts/").removesuffix(".md").casefold()
-                if parsed.contact is None and path.startswith("contacts/") and \
-                        (stem == key or stem.startswith(key)) and parsed.diagnostics:
-                    raise ParseError(f"cannot use this contact: {parsed.diagnostics[0]}") from None
-            raise
+        broken = {path[len("contacts/"):-3]: str(parsed.diagnostics[0])
+                  for path, parsed in snapshot.files.items()
+                  if path.startswith("contacts/") and parsed.contact is None
+                  and parsed.diagnostics}
+        contact = find_contact(snapshot.contacts, query, broken)
         # The snapshot holds summaries: parse the one file in full, as it is now.
         parsed = read_file(contact.path, self.root / contact.path, self.config, full=True)
         errors = [d for d in parsed.diagnostics if d.is_error]

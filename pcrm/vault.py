@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, MutableMapping
 
 from .config import CONFIG_NAME, Config, load_config
-from .errors import AmbiguousContact, ContactNotFound, VaultNotFound
+from .errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
 from .model import Company, Contact, Diagnostic, ParsedFile, Summary
 from .parse import parse_company, parse_contact
 
@@ -224,28 +225,44 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
     return Snapshot(config, files, problems)
 
 
-def find_contact(contacts: list[Summary], query: str) -> Summary:
-    """By id, a unique id prefix, or a unique case-insensitive name match."""
+def _fold(text: str) -> str:
+    # NFC first: macOS terminals may type "é" as e + combining accent.
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def find_contact(contacts: list[Summary], query: str,
+                 broken: dict[str, str] | None = None) -> Summary:
+    """By id, a unique id prefix, or a unique case-insensitive name match.
+
+    *broken* maps the ids of contact files that do not parse to their first
+    error: they take part in the id matching, so that a broken ``jane.md`` is
+    reported rather than ``jane-doe.md`` silently chosen in its place.
+    """
+    broken = broken or {}
     query = query.strip()
     key = query[:-3] if query.endswith(".md") else query
     key = key[len("contacts/"):] if key.startswith("contacts/") else key
-    for contact in contacts:
-        if contact.id == key:
-            return contact
-    folded = key.casefold()
+    folded = _fold(key)
+    candidates: list[tuple[str, str, Summary | None]] = [(c.id, _fold(c.name), c) for c in contacts]
+    candidates += [(cid, "", None) for cid in broken]
     steps = [
-        lambda c: c.id.casefold() == folded,
-        lambda c: c.id.casefold().startswith(folded)
-        or c.id.rsplit("/", 1)[-1].casefold().startswith(folded),
-        lambda c: c.name.casefold() == folded,
-        lambda c: folded in c.name.casefold(),
+        lambda cid, name: cid == key,
+        lambda cid, name: _fold(cid) == folded,
+        lambda cid, name: _fold(cid).startswith(folded)
+        or _fold(cid.rsplit("/", 1)[-1]).startswith(folded),
+        lambda cid, name: name == folded,
+        lambda cid, name: bool(name) and folded in name,
     ]
     for step in steps:
-        matches = [c for c in contacts if step(c)]
+        matches = [(cid, found) for cid, name, found in candidates if step(cid, name)]
         if len(matches) == 1:
-            return matches[0]
+            cid, found = matches[0]
+            if found is None:
+                raise ParseError(f"cannot use this contact: {broken[cid]}")
+            return found
         if len(matches) > 1:
-            shown = ", ".join(f"{c.id} ({c.name})" for c in matches[:10])
+            shown = ", ".join(f"{cid} ({found.name})" if found else f"{cid} (does not parse)"
+                              for cid, found in matches[:10])
             more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
             raise AmbiguousContact(f"'{query}' matches several contacts: {shown}{more}")
     raise ContactNotFound(f"no contact matches '{query}' (try 'pcrm list')")
