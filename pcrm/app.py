@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .config import Config, load_config
-from .errors import ParseError, UsageError
+from .errors import ConfigError, ParseError, UsageError
 from .model import Contact
 from .timeutil import parse_iso_date
 from .vault import Snapshot, find_contact, find_vault, read_file, read_vault
@@ -71,7 +71,11 @@ class App:
                 return parse_iso_date(text)
             except ValueError as exc:
                 raise UsageError(f"{source}: {exc}") from None
-        return dt.datetime.now(self.config.timezone).date()
+        try:
+            zone = self.config.timezone
+        except ConfigError:  # check --staged still runs with a broken working-tree config
+            zone = None
+        return dt.datetime.now(zone).date()
 
     def now(self) -> dt.datetime:
         """The current time in the vault's time zone (on the pinned day if --today)."""

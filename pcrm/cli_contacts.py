@@ -292,9 +292,15 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
     if staged:
         if paths:
             raise UsageError("--staged checks the whole staged snapshot; give no PATH")
+        from .config import Config
+        from .errors import ConfigError
         from .staged import staged_diagnostics
 
-        found = staged_diagnostics(app.root, app.config, app.today)
+        try:
+            config = app.config
+        except ConfigError:
+            config = Config()  # the working tree's config is broken; the staged one is used
+        found = staged_diagnostics(app.root, config, app.today)
     else:
         only = None
         if paths:

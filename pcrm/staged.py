@@ -72,11 +72,14 @@ def staged_diagnostics(root: Path, config: Config, today: dt.date) -> list[Diagn
     report_all = False
 
     with git.BlobReader(root) as reader:
-        if config_blob is not None and CONFIG_NAME in changed:
+        if config_blob is not None:
+            # The staged config, not the working tree's: that one may be
+            # half-edited (or broken) while what is committed is fine.
             staged_config = _parse_staged_config(reader.read([config_blob])[config_blob])
             if isinstance(staged_config, Config):
-                config, report_all = staged_config, True
-            else:  # reported; the files are checked with the config in use
+                config = staged_config
+                report_all = CONFIG_NAME in changed
+            elif CONFIG_NAME in changed:  # reported; files are checked with the config in use
                 found.append(staged_config)
         if not (changed_files or report_all):
             return found
