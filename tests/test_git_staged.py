@@ -122,8 +122,10 @@ def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPat
 
     real_read = pgit.BlobReader.read
 
+    config_blob = git(repo, "rev-parse", ":.pcrm.yaml").stdout.strip()
+
     def read_blobs(self: pgit.BlobReader, blobs: list[str]) -> dict[str, bytes]:
-        if blobs:
+        if blobs and blobs != [config_blob]:  # the staged config is always read: it is tiny
             read.append(blobs)
         return real_read(self, blobs)
 
