@@ -11,7 +11,6 @@ from .app import App
 from .cli import cli, emit_json, pass_app
 from .config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from .errors import ConflictError, GitError, PcrmError, UsageError
-from .model import Diagnostic
 
 
 def slugify(name: str) -> str:

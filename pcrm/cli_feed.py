@@ -13,7 +13,6 @@ import click
 from .app import App
 from .cli import cli, pass_app
 from .cli_contacts import _report_skipped
-from .errors import WriteError
 
 DEFAULT_PORT = 5545  # after RFC 5545, the iCalendar standard; unassigned by IANA
 
@@ -36,7 +35,8 @@ def calendar(app: App, output: str | None) -> None:
       pcrm calendar -o ~/public_html/follow-ups.ics
       pcrm calendar > follow-ups.ics
     """
-    from .feed import generate, write_atomic
+    from .edit import REPLACE, write_atomic
+    from .feed import generate
 
     feed = generate(app)
     _report_skipped(app.snapshot.error_paths())
@@ -45,10 +45,7 @@ def calendar(app: App, output: str | None) -> None:
         sys.stdout.buffer.write(feed.data)  # the bytes as icalendar made them: CRLF, folded
         sys.stdout.buffer.flush()
         return
-    try:
-        write_atomic(Path(output).expanduser(), feed.data)
-    except OSError as exc:
-        raise WriteError(f"cannot write the feed: {exc.strerror or exc}", path=output) from None
+    write_atomic(Path(output).expanduser(), feed.data, expected=REPLACE)
     click.echo(f"Wrote {output}: {feed.follow_ups} follow-up(s), "
                f"{feed.birthdays} birthday(s).", err=True)
 

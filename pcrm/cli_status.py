@@ -10,7 +10,7 @@ from .cli import cli, emit_json, pass_app
 from .cli_contacts import _report_skipped, parse_user_date
 from .errors import ParseError, UsageError
 from .model import Contact
-from .rules import RULE_TITLES, FollowUp, agenda
+from .rules import RULE_TITLES, FollowUp
 
 
 def _late(item: FollowUp, today: dt.date) -> str:

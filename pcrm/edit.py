@@ -96,15 +96,22 @@ def set_front_matter_key(raw: bytes, key: str, value: str, path: str = "") -> by
     return bom + b"\n".join(lines)
 
 
-def write_atomic(target: Path, new: bytes, *, expected: bytes | None) -> None:
+REPLACE = object()
+"""``expected=REPLACE``: a derived file (feed, state), written whatever is there now."""
+
+
+def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
+                 mode: int | None = None) -> None:
     """Replace *target* with *new* atomically, refusing if it is no longer *expected*.
 
-    *expected* is what was read before the edit (None: the file must not exist).
-    The temporary file lives in the same folder, so the final rename is atomic;
-    on any failure it is removed and the original stays as it was. A symbolic
-    link is followed (the file it points to is replaced, the link stays), and a
-    file without write permission is refused even for root: read-only is the
-    user's way of saying "do not touch".
+    *expected* is what was read before the edit (None: the file must not exist;
+    :data:`REPLACE`: no check, for files pcrm derives). The temporary file lives
+    in the same folder, so the final rename is atomic; on any failure it is
+    removed and the original stays as it was. A symbolic link is followed (the
+    file it points to is replaced, the link stays), and a file without write
+    permission is refused even for root: read-only is the user's way of saying
+    "do not touch". *mode* defaults to the existing file's permissions, else to
+    what a plain ``open()`` would give.
     """
     target = Path(os.path.realpath(target))
     folder = target.parent
@@ -117,18 +124,23 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None) -> None:
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = target.stat().st_mode & 0o7777
-            os.chmod(temp, mode)
-        except FileNotFoundError:
-            os.chmod(temp, 0o644)
-        _refuse_if_changed(target, expected)
+        if mode is None:
+            try:
+                mode = target.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mask = os.umask(0o022)
+                os.umask(mask)
+                mode = 0o666 & ~mask
+        os.chmod(temp, mode)
+        if expected is not REPLACE:
+            _refuse_if_changed(target, expected)  # type: ignore[arg-type]
         if expected is None:
             # Never overwrite a file that appeared meanwhile: link fails if it exists.
             os.link(temp, target)
             os.unlink(temp)
         else:
-            if not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222:
+            if target.exists() and (not os.access(target, os.W_OK)
+                                    or not target.stat().st_mode & 0o222):
                 raise WriteError("file is read-only; nothing was changed", path=str(target))
             os.replace(temp, target)
     except FileExistsError:

@@ -28,9 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import stat
-import tempfile
 import threading
 from contextlib import suppress
 from dataclasses import dataclass
@@ -39,6 +36,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
 from .config import Config
+from .edit import REPLACE, write_atomic
+from .errors import WriteError
 from .model import Contact, Summary
 from .rules import RULE_TITLES, FollowUp, agenda
 from .timeutil import Duration
@@ -155,37 +154,7 @@ class SequenceState:
                                          in sorted(self.current.items())}}
         path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        write_atomic(path, text.encode("utf-8"), mode=0o600)  # it holds names
-
-
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Write *data* to *path* through a temporary file in the same folder and ``os.replace``.
-
-    A crash leaves the old file or the new one, never half of one. *mode*
-    defaults to the existing file's permissions, else to what a plain
-    ``open()`` would give. A symbolic link is followed, so a link into a web
-    server's folder keeps working. Raises OSError.
-    """
-    path = Path(os.path.realpath(path))
-    if mode is None:
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
+        write_atomic(path, text.encode("utf-8"), expected=REPLACE, mode=0o600)  # it holds names
 
 
 # -- building the calendar --------------------------------------------------------------
@@ -361,6 +330,6 @@ def generate(app: App) -> Feed:
         state = SequenceState.load(path)
         feed = build_feed(app.snapshot.contacts, app.config, app.today, state)
         if state.changed():
-            with suppress(OSError):
+            with suppress(OSError, WriteError):
                 state.save(path)
     return feed

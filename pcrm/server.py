@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import PcrmError, ServeError
+from .errors import PcrmError, ServeError, WriteError
 
 FEED_NAME = "calendar.ics"
 TOKEN_FILE = "serve-token"
@@ -50,7 +50,7 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
     vault's untracked state folder) with mode 0600, so the subscription URL
     survives restarts; *renew* replaces it, revoking the old URL.
     """
-    from .feed import write_atomic
+    from .edit import REPLACE, write_atomic
 
     path = folder / TOKEN_FILE
     if not renew:
@@ -65,8 +65,8 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
     token = secrets.token_urlsafe(24)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, (token + "\n").encode("ascii"), mode=0o600)
-    except OSError as exc:
+        write_atomic(path, (token + "\n").encode("ascii"), expected=REPLACE, mode=0o600)
+    except (OSError, WriteError) as exc:
         raise ServeError(f"cannot write the token file {path}: {exc.strerror or exc}") from None
     return token
 
