@@ -79,9 +79,16 @@ def _lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def _load_front_matter(path: str, text: str
+def _load_front_matter(path: str, raw: bytes
                        ) -> tuple[dict | None, dict[str, int], list[str], int, list[Diagnostic]]:
-    """Split and load the front-matter of *text*; any problem is a diagnostic."""
+    """Decode *raw*, split and load its front-matter; any problem is a diagnostic.
+
+    Returns (front-matter or None, top-level key lines, lines, body start, problems).
+    """
+    text, problem = decode(raw, path)
+    if problem:
+        return None, {}, [], 0, [problem]
+    assert text is not None
     lines = _lines(text)
     if not text.strip():
         return None, {}, lines, 0, [Diagnostic(
@@ -108,14 +115,8 @@ def _load_front_matter(path: str, text: str
 
 def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
     """Parse a contact file's bytes; *path* is vault-relative (``contacts/x.md``)."""
-    result = ParsedFile(path)
-    text, problem = decode(raw, path)
-    if problem:
-        result.diagnostics.append(problem)
-        return result
-    assert text is not None
-    data, key_lines, lines, body_start, problems = _load_front_matter(path, text)
-    result.diagnostics.extend(problems)
+    data, key_lines, lines, body_start, problems = _load_front_matter(path, raw)
+    result = ParsedFile(path, diagnostics=problems)
     if data is None:
         return result
     diags = result.diagnostics
@@ -346,14 +347,8 @@ def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
 
 def parse_company(path: str, raw: bytes) -> ParsedFile:
     """Parse a company file (``companies/acme.md``)."""
-    result = ParsedFile(path)
-    text, problem = decode(raw, path)
-    if problem:
-        result.diagnostics.append(problem)
-        return result
-    assert text is not None
-    data, key_lines, _lines_, _start, problems = _load_front_matter(path, text)
-    result.diagnostics.extend(problems)
+    data, key_lines, _lines_, _start, problems = _load_front_matter(path, raw)
+    result = ParsedFile(path, diagnostics=problems)
     if data is None:
         return result
     name = data.get("name")
