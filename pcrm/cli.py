@@ -5,6 +5,7 @@ line and its exit code in :meth:`PcrmGroup.invoke`, the only place that does so.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -20,8 +21,28 @@ from .errors import PcrmError
 pass_app = click.make_pass_decorator(App)
 
 
+# Commands live in one module per job and are imported when used, so that
+# `pcrm status` does not pay for the code of `pcrm serve`.
+COMMAND_MODULES = {
+    "init": "cli_contacts", "new": "cli_contacts", "list": "cli_contacts",
+    "show": "cli_contacts", "check": "cli_contacts", "search": "cli_contacts",
+    "status": "cli_status", "log": "cli_status", "snooze": "cli_status",
+    "schedule": "cli_status", "calendar": "cli_feed", "serve": "cli_feed",
+    "hooks": "cli_git", "history": "cli_git", "sync": "cli_git",
+}
+
+
 class PcrmGroup(click.Group):
-    """A group that turns pcrm's errors into one line and an exit code."""
+    """A group that loads its commands lazily and turns pcrm's errors into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"{__package__}.{module}")  # registers its commands
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -89,6 +110,3 @@ def main() -> None:
     """Entry point of the console script and ``python -m pcrm``."""
     cli(prog_name="pcrm")
 
-
-# The commands live in one module per job; importing them registers them.
-from . import cli_contacts, cli_feed, cli_git, cli_status  # noqa: E402,F401

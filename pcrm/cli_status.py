@@ -56,16 +56,17 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
               ("Today", "yellow", [i for i in items if i.due == today]),
               (f"Next {days} days", None, [i for i in items if i.due > today])]
     who_width = min(36, max(len(_who(i)) for i in items))
+    lines = []  # one write: a long agenda prints in one go
     for title, colour, group in groups:
         if not group:
             continue
-        click.echo(click.style(f"{title} ({len(group)})", fg=colour, bold=True), color=app.color)
+        lines.append(click.style(f"{title} ({len(group)})", fg=colour, bold=True))
         for item in group:
             owed = RULE_TITLES[item.rule]
             line = (f"  {_who(item):<{who_width}}  {owed:<13} {item.due.isoformat()}  "
                     f"{_late(item, today):<12} {item.reason}")
-            click.echo(click.style(line, fg=colour) if colour else line, color=app.color)
-    click.echo("")
+            lines.append(click.style(line, fg=colour) if colour else line)
+    click.echo("\n".join(lines) + "\n", color=app.color)
 
 
 def _who(item: FollowUp) -> str:

@@ -393,7 +393,10 @@ def test_bad_config_is_one_error_line(vault, run, config: str, line: int, key: s
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         found.append(prefix + (name,))
         if isinstance(command, click.Group):
             found.extend(all_commands(command, prefix + (name,)))
@@ -494,3 +497,13 @@ def test_python_m_pcrm_error(tmp_path: Path) -> None:
     assert done.stdout == ""
     assert done.stderr.startswith("Error: --vault ") and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
+
+
+def test_every_registered_command_is_in_the_lazy_table() -> None:
+    import importlib
+
+    from pcrm import cli as cli_module
+
+    for module in set(cli_module.COMMAND_MODULES.values()):
+        importlib.import_module(f"pcrm.{module}")
+    assert set(cli.commands) == set(cli_module.COMMAND_MODULES)
