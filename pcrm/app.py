@@ -6,7 +6,6 @@ it without importing each other. No click here.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from functools import cached_property
 from pathlib import Path
@@ -25,10 +24,9 @@ def state_dir(root: Path) -> Path:
     (``$XDG_CACHE_HOME/pcrm/<hash of the vault's path>``). ``$PCRM_CACHE_DIR``
     replaces both with ``$PCRM_CACHE_DIR/<hash>``, one folder per vault.
     """
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     override = os.environ.get("PCRM_CACHE_DIR")
     if override:
-        return Path(override) / digest
+        return Path(override) / _digest(root)
     dot_git = root / ".git"
     if dot_git.is_dir():
         return dot_git / "pcrm"
@@ -41,7 +39,13 @@ def state_dir(root: Path) -> Path:
         except OSError:
             pass
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "pcrm" / digest
+    return base / "pcrm" / _digest(root)
+
+
+def _digest(root: Path) -> str:
+    import hashlib  # noqa: PLC0415 - not needed for vaults in a Git repository
+
+    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
 class App:

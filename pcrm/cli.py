@@ -5,18 +5,18 @@ line and its exit code in :meth:`PcrmGroup.invoke`, the only place that does so.
 """
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import os
 import sys
-import traceback
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from . import __version__
 from .app import App
-from .errors import PcrmError
+from .errors import PcrmError, UsageError
 
 pass_app = click.make_pass_decorator(App)
 
@@ -60,6 +60,8 @@ class PcrmGroup(click.Group):
             ctx.exit(130)
         except Exception as exc:  # a bug: one line, the details on request
             if os.environ.get("PCRM_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc} "
                        "(set PCRM_DEBUG=1 for details, and please report it)", err=True)
@@ -96,14 +98,21 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def fail_on(check: Callable[[], Any]) -> Any:
-    """Run *check*; convert ValueError from the core's parsers to a usage error."""
-    from .errors import UsageError
+def report_skipped(errors: list[str]) -> None:
+    """Reading commands skip bad files: say how many, and where to look."""
+    if errors:
+        click.echo(f"Warning: {len(errors)} file(s) with errors were skipped or read in "
+                   f"part (first: {errors[0]}); run 'pcrm check' for details.", err=True)
+
+
+def parse_user_date(text: str, today: dt.date, *, future: bool, option: str) -> dt.date:
+    """A command-line date (see timeutil.parse_when), as a usage error when bad."""
+    from .timeutil import parse_when  # noqa: PLC0415
 
     try:
-        return check()
+        return parse_when(text, today, future=future)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def main() -> None:

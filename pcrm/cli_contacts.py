@@ -1,14 +1,13 @@
 """Commands about the vault and its contacts: init, new, list, show, check."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import click
 
 from .app import App
-from .cli import cli, emit_json, pass_app
+from .cli import cli, emit_json, pass_app, report_skipped
 from .config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from .errors import ConflictError, GitError, PcrmError, UsageError
 
@@ -197,7 +196,7 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
         contacts = [c for c in contacts if (c.company or "").casefold() == company.casefold()]
     if not show_all and not as_json:
         contacts = [c for c in contacts if c.status == "active"]
-    _report_skipped(snapshot.error_paths())
+    report_skipped(snapshot.error_paths())
     if as_json:
         emit_json([{"id": c.id, "name": c.name, "company": c.company, "role": c.role,
                     "email": c.emails, "phone": c.phone, "tags": c.tags, "status": c.status,
@@ -212,13 +211,6 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
         tags = " ".join(f"#{t}" for t in c.tags)
         state = "" if c.status == "active" else f" [{c.status}]"
         click.echo(f"{c.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({c.id})")
-
-
-def _report_skipped(errors: list[str]) -> None:
-    """Reading commands skip bad files: say how many, and where to look."""
-    if errors:
-        click.echo(f"Warning: skipped {len(errors)} file(s) with errors "
-                   f"(first: {errors[0]}); run 'pcrm check' for details.", err=True)
 
 
 @cli.command()
@@ -333,16 +325,6 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
                        err=True)
     if errors:
         raise SystemExit(1)
-
-
-def parse_user_date(text: str, today: dt.date, *, future: bool, option: str) -> dt.date:
-    """A command-line date (see timeutil.parse_when), as a usage error when bad."""
-    from .timeutil import parse_when
-
-    try:
-        return parse_when(text, today, future=future)
-    except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
 
 
 @cli.command()

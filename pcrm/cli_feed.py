@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 
 from .app import App
-from .cli import cli, pass_app
-from .cli_contacts import _report_skipped
+from .cli import cli, pass_app, report_skipped
 
 DEFAULT_PORT = 5545  # after RFC 5545, the iCalendar standard; unassigned by IANA
 
@@ -39,7 +38,7 @@ def calendar(app: App, output: str | None) -> None:
     from .feed import generate
 
     feed = generate(app)
-    _report_skipped(app.snapshot.error_paths())
+    report_skipped(app.snapshot.error_paths())
     if output is None or output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(feed.data)  # the bytes as icalendar made them: CRLF, folded

@@ -6,8 +6,7 @@ import datetime as dt
 import click
 
 from .app import App
-from .cli import cli, emit_json, pass_app
-from .cli_contacts import _report_skipped, parse_user_date
+from .cli import cli, emit_json, parse_user_date, pass_app, report_skipped
 from .errors import ParseError, UsageError
 from .model import Contact
 from .rules import RULE_TITLES, FollowUp
@@ -48,7 +47,7 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
     if as_json:
         emit_json({"today": today.isoformat(), "items": [i.as_json(today) for i in items]})
         return
-    _report_skipped(snapshot.error_paths())
+    report_skipped(snapshot.error_paths())
     if not items:
         click.echo(f"Nothing due in the next {days} days. Nice work.")
         return

@@ -14,7 +14,6 @@ blocks silently, and loses line numbers: every one of those must be reported.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Any
 
@@ -326,6 +325,8 @@ def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
         return None
     kind = match.group(1).lower()
     if kind not in config.kinds:
+        import difflib
+
         close = difflib.get_close_matches(kind, list(config.kinds), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else \
             f" (known: {', '.join(sorted(config.kinds))})"

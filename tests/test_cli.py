@@ -442,7 +442,7 @@ def test_status_skips_a_broken_file_and_says_so(example, run) -> None:
     (example / "contacts" / "broken.md").write_text("---\nname: [unclosed\n---\n")
     result = run(example, "status")
     assert result.exit_code == 0
-    assert "Warning: skipped 1 file(s) with errors (first: contacts/broken.md)" in result.output
+    assert "Warning: 1 file(s) with errors were skipped or read in part (first: contacts/broken.md)" in result.output
     assert "Jane Doe (Acme)" in result.output
     assert json.loads(run(example, "status", "--json").output)["items"]
 

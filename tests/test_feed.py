@@ -379,7 +379,7 @@ def test_a_broken_file_is_skipped_with_a_warning(vault: Vault, run: Run) -> None
     root = vault({**FILES, "contacts/broken.md": "---\nname: [unclosed\n---\n"})
     result = run(root, "calendar")
     assert result.exit_code == 0
-    assert "Warning: skipped 1 file(s)" in result.stderr
+    assert "Warning: 1 file(s) with errors were skipped" in result.stderr
     assert len(events(result.stdout_bytes)) == 4
 
 
