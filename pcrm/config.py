@@ -85,16 +85,6 @@ class Config:
     path: str = CONFIG_NAME
     raw: dict[str, Any] = field(default_factory=dict)
 
-    def kind_class(self, kind: str) -> str | None:
-        found = self.kinds.get(kind)
-        return found.klass if found else None
-
-    def fingerprint(self) -> str:
-        """A stable text that changes whenever a setting that affects parsing does."""
-        kinds = ";".join(f"{k.name}={k.klass}/{k.window}" for k in
-                         sorted(self.kinds.values(), key=lambda k: k.name))
-        return kinds
-
 
 # -- validators: each takes the raw value and returns the parsed one or raises ValueError
 

@@ -296,12 +296,6 @@ def _write_all(stream: IO[bytes], data: bytes) -> None:
         pass  # git died; the reader reports why
 
 
-def cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
-    """The contents of *blobs*, read by one ``git cat-file --batch`` process."""
-    with BlobReader(root) as reader:
-        return reader.read(blobs)
-
-
 def grep_staged(root: Path, needles: list[str], pathspecs: list[str]) -> set[str]:
     """Vault-relative paths of staged files that contain any of *needles*.
 

@@ -57,13 +57,6 @@ class Interaction:
         """Naive local date-time; untimed interactions sort at midnight."""
         return dt.datetime.combine(self.date, self.time or dt.time())
 
-    @property
-    def sort_key(self) -> tuple[dt.date, dt.time, int]:
-        # Same-day ordering: by time, then by position in the file. An untimed
-        # interaction sorts before timed ones of the same day only by position
-        # among untimed; we treat "no time" as the start of the day.
-        return (self.date, self.time or dt.time(), self.index)
-
     def label(self) -> str:
         """``interview on 2026-11-20`` (with the time when one was given)."""
         when = self.date.isoformat()

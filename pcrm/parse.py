@@ -19,7 +19,7 @@ from typing import Any
 
 from . import yamlload
 from .config import Config
-from .model import Company, Contact, Diagnostic, Interaction, ParsedFile
+from .model import STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile
 from .timeutil import parse_cadence
 
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
@@ -204,7 +204,7 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
             problem_at(key, f"must be a date YYYY-MM-DD, not {value!r}")
 
     status = data.get("status", "active")
-    if status not in ("active", "paused", "archived"):
+    if status not in STATUSES:
         problem_at("status", f"must be active, paused or archived, not {status!r}")
     else:
         contact.status = status

@@ -111,4 +111,5 @@ def test_git_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(GitError, match="git is not installed"):
         pgit.commit_paths(tmp_path, ["contacts/x.md"], "x")
     with pytest.raises(GitError, match="git is not installed"):
-        pgit.cat_blobs(tmp_path, ["0" * 40])
+        with pgit.BlobReader(tmp_path) as reader:
+            reader.read(["0" * 40])
