@@ -33,7 +33,7 @@ from . import __version__
 from .config import Config
 from .model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
 
-SCHEMA = 4
+SCHEMA = 5
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -134,7 +134,7 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
             for table in ("files", "blobs", "fts"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                       "size INTEGER, brief BLOB, record BLOB)")
+                       "size INTEGER, brief BLOB, record BLOB, facts BLOB)")
             db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, "
                        "PRIMARY KEY (sha, path))")
             try:
@@ -237,27 +237,29 @@ def _parse_fresh(path: str, absolute: str, config: Config) -> tuple[ParsedFile, 
 _WORKER_CONFIG: Config | None = None
 
 
-def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes, tuple | None]]:
-    """In a worker process: parse files and return them encoded (cheap to send back)."""
+def _encoded(parsed: ParsedFile, fts: tuple | None) -> tuple[bytes, bytes, bytes, tuple | None]:
+    """What the index stores of a parsed file: brief, record, check facts, search row."""
+    from .check import facts_of
     from .vault import brief_of
 
+    return (marshal.dumps(brief_of(parsed)), encode(parsed), marshal.dumps(facts_of(parsed)),
+            fts)
+
+
+def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, tuple]]:
+    """In a worker process: parse files and return them encoded (cheap to send back)."""
     assert _WORKER_CONFIG is not None
-    out = []
-    for path, absolute in todo:
-        parsed, fts = _parse_fresh(path, absolute, _WORKER_CONFIG)
-        out.append((path, marshal.dumps(brief_of(parsed)), encode(parsed), fts))
-    return out
+    return [(path, _encoded(*_parse_fresh(path, absolute, _WORKER_CONFIG)))
+            for path, absolute in todo]
 
 
 def _parse_many(todo: list[tuple[str, str]], config: Config
-                ) -> tuple[dict[str, ParsedFile], dict[str, tuple[bytes, bytes, tuple | None]]]:
+                ) -> tuple[dict[str, ParsedFile], dict[str, tuple]]:
     """Parse *todo*; with many files, a forked second process takes half of them.
 
     Returns (parsed here, encoded by the helper process). Forking is only done
     on Linux and from a single-threaded process (the feed server has threads).
     """
-    from .vault import brief_of
-
     here, there = todo, []
     pool = None
     if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
@@ -278,36 +280,37 @@ def _parse_many(todo: list[tuple[str, str]], config: Config
     for path, absolute in here:
         result, fts = _parse_fresh(path, absolute, config)
         parsed[path] = result
-        encoded[path] = (marshal.dumps(brief_of(result)), encode(result), fts)
+        encoded[path] = _encoded(result, fts)
     if pool is not None:
         try:
-            for path, brief, record, fts in pending.get():
-                encoded[path] = (brief, record, fts)
+            encoded.update(pending.get())
         except Exception:  # noqa: BLE001 - the helper died: parse its share here
             for path, absolute in there:
-                parsed[path], _fts = _parse_fresh(path, absolute, config)
-                encoded[path] = (marshal.dumps(brief_of(parsed[path])),
-                                 encode(parsed[path]), _fts)
+                parsed[path], fts = _parse_fresh(path, absolute, config)
+                encoded[path] = _encoded(parsed[path], fts)
         finally:
             pool.terminate()
     return parsed, encoded
 
 
-def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
-                 ) -> tuple[LazyFiles, dict[str, tuple]]:
+def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
+                 with_facts: bool = False
+                 ) -> tuple[LazyFiles, dict[str, tuple], dict[str, tuple] | None]:
     """Parse *found* files, taking unchanged ones from the index and updating it.
 
-    Returns the files (lazily decoded) and each file's brief (see
-    :func:`pcrm.vault.brief_of`).
+    Returns the files (lazily decoded), each file's brief (see
+    :func:`pcrm.vault.brief_of`) and, *with_facts*, what ``pcrm check`` needs
+    of each file (see :func:`pcrm.check.facts_of`).
     """
     from .vault import brief_of, read_file
 
     index = open_index(root, config)
-    known: dict[str, tuple[int, int, bytes, bytes]] = {}
+    known: dict[str, tuple[int, int, bytes, bytes, bytes | None]] = {}
     if index is not None:
         try:
+            extra = "facts" if with_facts else "NULL"
             known = {row[0]: row[1:] for row in index.db.execute(
-                "SELECT path, mtime_ns, size, brief, record FROM files")}
+                f"SELECT path, mtime_ns, size, brief, record, {extra} FROM files")}
         except sqlite3.DatabaseError:
             index.close()
             index, known = None, {}
@@ -315,6 +318,7 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
     records: dict[str, bytes] = {}
     parsed_now: dict[str, ParsedFile] = {}
     briefs: dict[str, tuple] = {}
+    facts: dict[str, tuple] = {}
     todo: list[tuple[str, str]] = []
     stats: dict[str, os.stat_result] = {}
     for path, absolute in found:
@@ -329,6 +333,8 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
         if hit is not None and hit[0] == info.st_mtime_ns and hit[1] == info.st_size:
             try:
                 briefs[path] = marshal.loads(hit[2])
+                if with_facts:
+                    facts[path] = marshal.loads(hit[4])  # type: ignore[arg-type]
                 records[path] = hit[3]
                 continue
             except (ValueError, EOFError, TypeError):
@@ -341,22 +347,30 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]]
         parsed, encoded = _parse_many(todo, config)
         parsed_now.update(parsed)
         racy = (time.time() - RACY_SECONDS) * 1e9
-        for path, (brief, record, fts) in encoded.items():
+        for path, (brief, record, fact, fts) in encoded.items():
             if path not in parsed:
                 records[path] = record
             briefs[path] = marshal.loads(brief)
+            if with_facts:
+                facts[path] = marshal.loads(fact)
             # A file changed within the clock's reach of now is not cached (it
             # may change again with the same mtime), but its search row is: the
             # next run parses it again and replaces that row.
             info = stats[path]
-            row = (path, info.st_mtime_ns, info.st_size, brief, record)
+            row = (path, info.st_mtime_ns, info.st_size, brief, record, fact)
             changed.append((row if info.st_mtime_ns < racy else None, path, fts))
     removed = [path for path in known if path not in briefs]
     if index is not None:
         if changed or removed:
             _store(index, changed, removed)
         index.close()
-    return LazyFiles(order, records, parsed_now), briefs
+    if with_facts:
+        from .check import facts_of
+
+        for path, parsed_file in parsed_now.items():
+            if path not in facts:  # unreadable files
+                facts[path] = facts_of(parsed_file)
+    return LazyFiles(order, records, parsed_now), briefs, facts if with_facts else None
 
 
 def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
@@ -367,7 +381,7 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
         db.execute("BEGIN IMMEDIATE")
         db.executemany("DELETE FROM files WHERE path = ?",
                        [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                        (record for record, _path, _fts in changed if record is not None))
         if _has_fts(db):
             gone = removed + [path for _record, path, _fts in changed]

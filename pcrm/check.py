@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Mapping
 
-from .model import Diagnostic, Summary
+from .model import Diagnostic, ParsedFile
 from .vault import Snapshot
 
 
@@ -25,50 +25,73 @@ def normalize_linkedin(url: str) -> str:
     return url.rstrip("/")
 
 
-def _duplicates(contacts: list[Summary]) -> list[Diagnostic]:
-    owners: dict[tuple[str, str], list[Summary]] = defaultdict(list)
-    for contact in contacts:
-        for email in {e.casefold() for e in contact.emails}:
-            owners[("email", email)].append(contact)
-        if contact.linkedin:
-            owners[("linkedin", normalize_linkedin(contact.linkedin))].append(contact)
-    found = []
+def facts_of(parsed: ParsedFile) -> tuple:
+    """What checking needs of one file, as plain values (the index stores them).
+
+    ``(problems, contact facts or None, company name or None)``, where a
+    problem is ``(line, col, severity, message)`` and contact facts are
+    ``(emails, linkedin, company, key lines, ((date ordinal, line), ...))``.
+    """
+    problems = tuple((d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
+    contact = parsed.contact
+    person = None
+    if contact is not None:
+        person = (tuple(contact.emails), contact.linkedin, contact.company,
+                  tuple(contact.key_lines.items()),
+                  tuple((day.toordinal(), line) for day, line in contact.dated))
+    return (problems, person, parsed.company.name if parsed.company else None)
+
+
+def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: dt.date,
+                only: Iterable[str] | None = None) -> list[Diagnostic]:
+    """Every problem, from the facts of each file (see :func:`facts_of`), sorted.
+
+    *problems* are the ones found while listing the files. With *only*, report
+    just the problems in those paths; the vault-wide rules still look at every
+    file, so a new file that duplicates an old one is caught.
+    """
+    wanted = set(only) if only is not None else None
+    found = [d for d in problems if wanted is None or d.path in wanted]
+    owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    companies = {name.casefold() for _p, _c, name in facts.values() if name}
+    now = today.toordinal()
+    for path, (diags, person, _company) in facts.items():
+        if person is not None:
+            emails, linkedin, _where, _lines, _dated = person
+            for email in {e.casefold() for e in emails}:
+                owners[("email", email)].append(path)
+            if linkedin:
+                owners[("linkedin", normalize_linkedin(linkedin))].append(path)
+        if wanted is not None and path not in wanted:
+            continue
+        found.extend(Diagnostic(path, *d) for d in diags)
+        if person is None:
+            continue
+        _emails, _linkedin, company, key_lines, dated = person
+        lines = dict(key_lines)
+        if companies and company and company.casefold() not in companies:
+            found.append(Diagnostic(path, lines.get("company", 1), 1, "warning",
+                                    f"company: no company file names '{company}'"))
+        for day, line in dated:
+            if day > now:
+                found.append(Diagnostic(path, line, 1, "warning", "interaction dated in the "
+                                        f"future ({dt.date.fromordinal(day).isoformat()})"))
     for (key, value), group in owners.items():
         if len(group) < 2:
             continue
-        for contact in group:
-            others = ", ".join(c.path for c in group if c is not contact)
-            found.append(Diagnostic(contact.path, contact.key_lines.get(key, 1), 1, "error",
-                                    f"{key}: {value} is also in {others}"))
-    return found
-
-
-def vault_rules(snapshot: Snapshot, today: dt.date) -> list[Diagnostic]:
-    """The problems that need the whole snapshot or today's date."""
-    contacts = snapshot.contacts
-    found = _duplicates(contacts)
-    companies = {c.name.casefold() for c in snapshot.companies}
-    for contact in contacts:
-        if companies and contact.company and contact.company.casefold() not in companies:
-            found.append(Diagnostic(contact.path, contact.key_lines.get("company", 1), 1,
-                                    "warning",
-                                    f"company: no company file names '{contact.company}'"))
-        for day, line in contact.dated:
-            if day > today:
-                found.append(Diagnostic(contact.path, line, 1, "warning",
-                                        f"interaction dated in the future ({day})"))
-    return found
+        for path in group:
+            if wanted is not None and path not in wanted:
+                continue
+            others = ", ".join(p for p in group if p != path)
+            line = dict(facts[path][1][3]).get(key, 1)
+            found.append(Diagnostic(path, line, 1, "error", f"{key}: {value} is also in {others}"))
+    return sorted(set(found))
 
 
 def check_snapshot(snapshot: Snapshot, today: dt.date,
                    only: Iterable[str] | None = None) -> list[Diagnostic]:
-    """Every problem of *snapshot*, sorted by path and line.
-
-    With *only*, report just the problems in those paths (the vault-wide rules
-    still look at every file, so a new file that duplicates an old one is caught).
-    """
-    found = snapshot.all_diagnostics() + vault_rules(snapshot, today)
-    if only is not None:
-        wanted = set(only)
-        found = [d for d in found if d.path in wanted]
-    return sorted(set(found))
+    """Every problem of *snapshot*, sorted by path and line (see :func:`check_facts`)."""
+    facts = snapshot.facts
+    if facts is None:
+        facts = {path: facts_of(parsed) for path, parsed in snapshot.files.items()}
+    return check_facts(facts, snapshot.diagnostics, today, only)

@@ -293,6 +293,9 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
             config = Config()  # the working tree's config is broken; the staged one is used
         found = staged_diagnostics(app.root, config, app.today)
     else:
+        from .vault import read_vault
+
+        snapshot = read_vault(app.root, app.config, with_facts=True)
         only = None
         if paths:
             only = set()
@@ -303,24 +306,24 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
                 except ValueError:
                     raise UsageError(f"{given} is not inside the vault {app.root}") from None
                 if absolute.is_dir():
-                    only.update(p for p in app.snapshot.files if p.startswith(rel.rstrip("/") + "/")
+                    only.update(p for p in snapshot.files if p.startswith(rel.rstrip("/") + "/")
                                 or rel == ".")
                 elif rel == CONFIG_NAME:
                     continue  # the config was loaded (and validated) already
-                elif rel not in app.snapshot.files:
+                elif rel not in snapshot.files:
                     raise UsageError(f"{given} is not a contact or company file of the vault")
                 else:
                     only.add(rel)
-        found = check_snapshot(app.snapshot, app.today, only)
+        found = check_snapshot(snapshot, app.today, only)
     errors = sum(1 for d in found if d.is_error)
     if as_json:
         emit_json({"errors": errors, "warnings": len(found) - errors,
                    "problems": [d.as_dict() for d in found]})
     else:
-        for diagnostic in found:
-            click.echo(str(diagnostic))
+        if found:
+            click.echo("\n".join(map(str, found)))
         if not staged or found:
-            checked = "staged files" if staged else f"{len(app.snapshot.files)} files"
+            checked = "staged files" if staged else f"{len(snapshot.files)} files"
             click.echo(f"{errors} error(s), {len(found) - errors} warning(s) in {checked}.",
                        err=True)
     if errors:

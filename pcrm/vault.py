@@ -57,6 +57,7 @@ class Snapshot:
     files: MutableMapping[str, ParsedFile] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # walk problems
     briefs: dict[str, tuple] | None = None
+    facts: dict[str, tuple] | None = None  # see pcrm.check.facts_of
 
     @property
     def contacts(self) -> list[Summary]:
@@ -209,18 +210,20 @@ def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
     return snapshot
 
 
-def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = True) -> Snapshot:
+def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = True,
+               with_facts: bool = False) -> Snapshot:
     """Read every contact and company file of the vault at *root*.
 
-    With *use_cache*, unchanged files come from the index (see :mod:`pcrm.cache`).
+    With *use_cache*, unchanged files come from the index (see :mod:`pcrm.cache`),
+    and *with_facts* also gives what ``pcrm check`` needs of every file.
     """
     config = config or load_config(root)
     found, problems = walk(root)
     if use_cache:
         from .cache import cached_parse  # noqa: PLC0415 - sqlite only when reading
 
-        files, briefs = cached_parse(root, config, found)
-        return Snapshot(config, files, problems, briefs)
+        files, briefs, facts = cached_parse(root, config, found, with_facts=with_facts)
+        return Snapshot(config, files, problems, briefs, facts)
     files = {path: read_file(path, absolute, config) for path, absolute in found}
     return Snapshot(config, files, problems)
 

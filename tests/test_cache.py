@@ -210,3 +210,29 @@ def test_same_results_with_and_without_cache(tmp_path_factory, people) -> None:
     warm = _status(root)
     plain = _status(root, use_cache=False)
     assert cold == warm == plain
+
+
+def test_check_is_the_same_from_the_index(vault, run) -> None:
+    root = vault({
+        "contacts/a.md": contact("A", email="same@x.example", company="Nowhere",
+                                 log="## 2027-01-01 coffee: future\n"),
+        "contacts/b.md": contact("B", email="Same@x.example",
+                                 linkedin="https://linkedin.com/in/b"),
+        "contacts/c.md": contact("C", linkedin="https://www.linkedin.com/in/B/"),
+        "contacts/bad.md": "---\nname: [\n---\n",
+        "contacts/kind.md": contact("K", log="## 2026-11-01 emial: hi\n"),
+        "companies/acme.md": "---\nname: Acme\n---\n",
+    })
+    cold = run(root, "check")
+    warm = run(root, "check")
+    assert _stored_paths(root) >= {"contacts/a.md", "contacts/b.md"}
+    assert cold.exit_code == warm.exit_code == 1
+    assert cold.stdout == warm.stdout
+    lines = cold.stdout.splitlines()
+    assert len(lines) == 8, lines
+    assert "contacts/a.md:3:1: error: email: same@x.example is also in contacts/b.md" in lines
+    assert "contacts/c.md:3:1: error: linkedin: linkedin.com/in/b is also in contacts/b.md" in lines
+    assert any("warning: interaction dated in the future (2027-01-01)" in l for l in lines)
+    assert any("company: no company file names 'Nowhere'" in l for l in lines)
+    only = run(root, "check", str(root / "contacts/b.md"))
+    assert only.stdout.splitlines() == [l for l in lines if l.startswith("contacts/b.md:")]
