@@ -82,17 +82,22 @@ def decode(path: str, blob: bytes) -> ParsedFile:
     if summary is not None:
         (cid, name, comp, role, emails, phone, linkedin, tags, status, snooze, birthday,
          key_lines, dated, cands) = summary
-        follow_ups = []
-        for rule, due, reason, key, due_at, src in cands:
-            source = None
-            if src is not None:
-                day, minutes, kind, klass, title, expect, line, index = src
-                clock = dt.time(minutes // 60, minutes % 60) if minutes is not None else None
-                source = Interaction(_date(day), clock, kind, klass, title,
-                                     _date(expect) if expect is not None else None, line, index)
-            follow_ups.append(FollowUp(
-                cid, name, comp, path, rule, _date(due), reason, source, key,
-                dt.datetime.fromisoformat(due_at) if due_at else None))
+
+        def follow_ups() -> list[FollowUp]:  # built on first use: `list` never needs them
+            built = []
+            for rule, due, reason, key, due_at, src in cands:
+                source = None
+                if src is not None:
+                    day, minutes, kind, klass, title, expect, line, index = src
+                    clock = dt.time(minutes // 60, minutes % 60) if minutes is not None else None
+                    source = Interaction(_date(day), clock, kind, klass, title,
+                                         _date(expect) if expect is not None else None,
+                                         line, index)
+                built.append(FollowUp(
+                    cid, name, comp, path, rule, _date(due), reason, source, key,
+                    dt.datetime.fromisoformat(due_at) if due_at else None))
+            return built
+
         parsed.contact = Summary(
             cid, path, name, comp, role, list(emails), phone, linkedin, list(tags), status,
             _date(snooze) if snooze is not None else None,

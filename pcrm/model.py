@@ -119,7 +119,14 @@ class Summary:
     birthday: tuple[int | None, int, int] | None
     key_lines: dict[str, int]
     dated: list[tuple[dt.date, int]]  # (date, line) of every interaction
-    candidates: list[Any] = field(default_factory=list)
+    pending: Any = field(default_factory=list)  # the list, or a function that builds it
+
+    @property
+    def candidates(self) -> list[Any]:
+        """The follow-ups computed without today (built on first use from the index)."""
+        if callable(self.pending):
+            self.pending = self.pending()
+        return self.pending
 
     @property
     def display(self) -> str:

@@ -175,7 +175,7 @@ def summarize(contact: Contact, config: Config) -> Summary:
         key_lines={k: v for k, v in contact.key_lines.items()
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
-        candidates=pending(contact, config, TODAY_FREE))
+        pending=pending(contact, config, TODAY_FREE))
 
 
 def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
