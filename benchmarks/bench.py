@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
+    def drop_feed_state() -> None:
+        for state in cache.glob("*/feed-state.json"):
+            state.unlink()
+
     edited = sorted((root / "contacts").rglob("*.md"))[len(list((root / "contacts").rglob("*.md"))) // 2]
 
     def touch_one() -> None:
@@ -139,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("list, warm", timed(pcrm + ["list"], args.repeat, env)))
     rows.append(("check, warm", timed(pcrm + ["check"], args.repeat, env)))
     rows.append(("check, cold", timed(pcrm + ["check"], args.repeat, env, drop_cache)))
+    rows.append(("calendar, first run (no feed state)",
+                 timed(pcrm + ["calendar"], 1, env, drop_feed_state)))
+    rows.append(("calendar, warm", timed(pcrm + ["calendar"], args.repeat, env)))
     timed(pcrm + ["search", "concurrency"], 1, env)
     rows.append(("search, warm", timed(pcrm + ["search", "swift"], args.repeat, env)))
     print(f"\n{args.contacts} contacts, best of {args.repeat}, {os.cpu_count()} cores")
