@@ -196,6 +196,7 @@ class LazyFiles(MutableMapping):
         self._order = order
         self._records = records
         self._parsed = parsed
+        self.unindexed: list[str] = []  # files read now but not in the search index
 
     def __getitem__(self, path: str) -> ParsedFile:
         found = self._parsed.get(path)
@@ -324,6 +325,7 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
     parsed_now: dict[str, ParsedFile] = {}
     briefs: dict[str, tuple] = {}
     facts: dict[str, tuple] = {}
+    unindexed: list[str] = []
     todo: list[tuple[str, str]] = []
     stats: dict[str, os.stat_result] = {}
     for path, absolute in found:
@@ -359,11 +361,16 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
             if with_facts:
                 facts[path] = marshal.loads(fact)
             # A file changed within the clock's reach of now is not cached (it
-            # may change again with the same mtime), but its search row is: the
-            # next run parses it again and replaces that row.
+            # may change again with the same mtime) and has no search row
+            # (search scans it): only an older row of it is dropped, once.
             info = stats[path]
-            row = (path, info.st_mtime_ns, info.st_size, brief, record, fact)
-            changed.append((row if info.st_mtime_ns < racy else None, path, fts))
+            if info.st_mtime_ns < racy:
+                changed.append(((path, info.st_mtime_ns, info.st_size, brief, record, fact),
+                                path, fts))
+            else:
+                unindexed.append(path)
+                if path in known:
+                    changed.append((None, path, None))
     removed = [path for path in known if path not in briefs]
     if index is not None:
         if changed or removed:
@@ -375,7 +382,9 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
         for path, parsed_file in parsed_now.items():
             if path not in facts:  # unreadable files
                 facts[path] = facts_of(parsed_file)
-    return LazyFiles(order, records, parsed_now), briefs, facts if with_facts else None
+    files = LazyFiles(order, records, parsed_now)
+    files.unindexed = unindexed if index is not None else list(order)
+    return files, briefs, facts if with_facts else None
 
 
 def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],

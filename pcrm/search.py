@@ -75,7 +75,11 @@ def search(root: Path, config: Config, snapshot: Snapshot, query: str,
         return []
     paths = _fts_paths(root, config, snapshot, words, limit)
     if paths is None:
-        paths = _scan_paths(root, snapshot, words, limit)
+        paths = _scan_paths(root, list(snapshot.files), words, limit)
+    else:  # files changed a moment ago are not in the index yet: scan those
+        fresh = getattr(snapshot.files, "unindexed", list(snapshot.files))
+        paths += [p for p in _scan_paths(root, fresh, words, limit) if p not in paths]
+        paths = paths[:limit]
     hits = []
     for path in paths:
         parsed = read_file(path, root / path, config, full=True)
@@ -109,9 +113,9 @@ def _fts_paths(root: Path, config: Config, snapshot: Snapshot, words: list[str],
     return [path for (path,) in rows if path in snapshot.files][:limit]
 
 
-def _scan_paths(root: Path, snapshot: Snapshot, words: list[str], limit: int) -> list[str]:
+def _scan_paths(root: Path, paths: list[str], words: list[str], limit: int) -> list[str]:
     found = []
-    for path in snapshot.files:
+    for path in paths:
         if not path.startswith("contacts/"):
             continue
         try:

@@ -236,3 +236,27 @@ def test_check_is_the_same_from_the_index(vault, run) -> None:
     assert any("company: no company file names 'Nowhere'" in l for l in lines)
     only = run(root, "check", str(root / "contacts/b.md"))
     assert only.stdout.splitlines() == [l for l in lines if l.startswith("contacts/b.md:")]
+
+
+def test_a_file_changed_a_moment_ago_is_read_but_not_cached(vault, run, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "RACY_SECONDS", 3600.0)  # every file is "just changed"
+    root = vault({"contacts/jane.md": contact("Jane", log="## 2026-11-18 note: likes rust\n")})
+    assert json.loads(run(root, "search", "rust", "--json").stdout)["hits"][0]["contact"] == "jane"
+    assert _stored_paths(root) == set()
+    index = cache.open_index(root, load_config(root))
+    assert index is not None
+    try:
+        assert index.db.execute("SELECT count(*) FROM fts").fetchone()[0] == 0
+    finally:
+        index.close()
+    monkeypatch.setattr(cache, "RACY_SECONDS", -10.0)
+    _status(root)
+    assert _stored_paths(root) == {"contacts/jane.md"}
+    # an older row of a file that changes again is dropped, not trusted
+    monkeypatch.setattr(cache, "RACY_SECONDS", 3600.0)
+    jane = root / "contacts/jane.md"
+    jane.write_text(jane.read_text().replace("rust", "zig"))
+    _bump(jane)
+    assert json.loads(run(root, "search", "zig", "--json").stdout)["hits"][0]["contact"] == "jane"
+    assert json.loads(run(root, "search", "rust", "--json").stdout)["hits"] == []
+    assert _stored_paths(root) == set()
