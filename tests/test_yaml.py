@@ -84,3 +84,28 @@ def test_uses_libyaml_when_available() -> None:
     import yaml
 
     assert yamlload.WITH_LIBYAML == yaml.__with_libyaml__
+
+
+def test_pure_python_fallback_reads_the_same(tmp_path) -> None:
+    """Without libyaml the loader falls back to PyYAML's pure parser, same results."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['yaml._yaml'] = None\n"
+        "from pcrm import yamlload\n"
+        "assert not yamlload.WITH_LIBYAML\n"
+        "print(repr(yamlload.load('country: NO\\ntime: 12:30\\nphone: 0123456\\n"
+        "day: 2026-11-18\\nflag: true\\n')))\n"
+        "try:\n"
+        "    yamlload.load('a: 1\\na: 2\\n')\n"
+        "except yamlload.YamlError as exc:\n"
+        "    print(exc.line, exc.message)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines() == [
+        "{'country': 'NO', 'time': '12:30', 'phone': '0123456', "
+        "'day': datetime.date(2026, 11, 18), 'flag': True}",
+        "2 duplicate key 'a' (first on line 1, again on line 2)",
+    ]
