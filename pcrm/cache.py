@@ -8,8 +8,9 @@ table (FTS5) holds names, companies, roles, tags and notes for ``pcrm search``.
 Rules the cache keeps:
 - Files are the truth. The index lives outside tracked files (``.git/pcrm/``,
   see :func:`pcrm.app.state_dir`) and is rebuilt from them at will.
-- It is invalidated as a whole when the schema, pcrm's version or the config's
-  fingerprint changes.
+- It is invalidated as a whole when the schema, pcrm's code (the modules that
+  make records, by size and mtime) or the config's fingerprint changes; a run
+  never writes into an index another run rebuilt for another config.
 - A corrupt or foreign cache file is deleted and rebuilt, never trusted; when it
   cannot be written (read-only disk, locked by another run) pcrm just parses.
 - Concurrent runs are safe: SQLite's WAL journal, short write transactions, and
@@ -108,20 +109,44 @@ def decode(path: str, blob: bytes) -> ParsedFile:
     return parsed
 
 
+# The modules whose code decides what a record holds: a change to any of them
+# (an upgrade, or an edit in a development checkout) invalidates the index.
+_RECORD_MODULES = ("parse.py", "rules.py", "model.py", "timeutil.py", "yamlload.py",
+                   "vault.py", "check.py", "cache.py", "config.py")
+
+
+def _code_stamp() -> str:
+    folder = Path(__file__).parent
+    parts = []
+    for name in _RECORD_MODULES:
+        try:
+            info = os.stat(folder / name)
+            parts.append(f"{info.st_mtime_ns}:{info.st_size}")
+        except OSError:
+            parts.append("-")
+    return ",".join(parts)
+
+
 def fingerprint(config: Config) -> str:
-    """Everything the records depend on: schema, version and the relevant config."""
+    """Everything the records depend on: schema, pcrm's code and the relevant config."""
     kinds = ",".join(f"{k.name}={k.klass}/{k.window}" for k in
                      sorted(config.kinds.values(), key=lambda k: k.name))
     tags = ",".join(f"{t}={c}" for t, c in sorted(config.cadence_tags.items()))
-    return (f"{SCHEMA}|{__version__}|{config.timezone_name}|{kinds}|{config.nudge_after}|"
-            f"{config.nudge_limit}|{config.cadence_default}|{tags}")
+    return (f"{SCHEMA}|{__version__}|{_code_stamp()}|{config.timezone_name}|{kinds}|"
+            f"{config.nudge_after}|{config.nudge_limit}|{config.cadence_default}|{tags}")
 
 
 class Index:
     """An open index database (use :func:`open_index`)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, stamp: str) -> None:
         self.db = connection
+        self.stamp = stamp
+
+    def still_ours(self) -> bool:
+        """False if another run rebuilt the index for another config meanwhile."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        return row is not None and row[0] == self.stamp
 
     def close(self) -> None:
         self.db.close()
@@ -165,7 +190,7 @@ def open_index(root: Path, config: Config) -> Index | None:
     for attempt in (1, 2):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            return Index(_connect(file, stamp))
+            return Index(_connect(file, stamp), stamp)
         except sqlite3.DatabaseError:
             if attempt == 2:
                 return None
@@ -393,6 +418,9 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
     db = index.db
     try:
         db.execute("BEGIN IMMEDIATE")
+        if not index.still_ours():  # records made with another config: not theirs to keep
+            db.execute("ROLLBACK")
+            return
         db.executemany("DELETE FROM files WHERE path = ?",
                        [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",

@@ -260,3 +260,37 @@ def test_a_file_changed_a_moment_ago_is_read_but_not_cached(vault, run, monkeypa
     assert json.loads(run(root, "search", "zig", "--json").stdout)["hits"][0]["contact"] == "jane"
     assert json.loads(run(root, "search", "rust", "--json").stdout)["hits"] == []
     assert _stored_paths(root) == set()
+
+
+def test_records_of_another_config_are_not_stored(vault) -> None:
+    """A run that read the index under one config must not write into one rebuilt for another."""
+    from pcrm.config import parse_config
+
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 coffee\n")})
+    old_config = load_config(root)
+    index = cache.open_index(root, old_config)
+    assert index is not None
+    new_config = parse_config("kinds:\n  coffee: 72h\n")
+    cache.open_index(root, new_config).close()  # another run, after a config edit
+    row = ("contacts/a.md", 1, 1, b"", b"", b"")
+    cache._store(index, [(row, "contacts/a.md", None)], [])
+    index.close()
+    fresh = cache.open_index(root, new_config)
+    assert fresh is not None
+    try:
+        assert fresh.db.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+    finally:
+        fresh.close()
+
+
+def test_a_change_to_pcrms_code_rebuilds_the_index(vault, monkeypatch, tmp_path) -> None:
+    root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 coffee\n")})
+    _status(root)
+    assert _stored_paths(root) == {"contacts/a.md"}
+    before = cache.fingerprint(load_config(root))
+    monkeypatch.setattr(cache, "_RECORD_MODULES", cache._RECORD_MODULES + ("nonexistent.py",))
+    assert cache.fingerprint(load_config(root)) != before
+    index = cache.open_index(root, load_config(root))
+    assert index is not None
+    index.close()
+    assert _stored_paths(root) == set()
