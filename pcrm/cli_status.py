@@ -103,12 +103,9 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
     today = app.today
     kind = kind.lower()
     if kind not in app.config.kinds:
-        import difflib
+        from .config import unknown_kind
 
-        close = difflib.get_close_matches(kind, list(app.config.kinds), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else \
-            f" (known: {', '.join(sorted(app.config.kinds))})"
-        raise UsageError(f"unknown interaction kind '{kind}'{hint}")
+        raise UsageError(unknown_kind(kind, app.config))
     if "\n" in text or "\r" in text:
         raise UsageError("TEXT must be one line (add notes in your editor)")
     day = parse_user_date(date_, today, future=False, option="--date") if date_ else today

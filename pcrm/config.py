@@ -86,6 +86,16 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+def unknown_kind(kind: str, config: Config) -> str:
+    """The message for a kind the vault does not have, with a "did you mean"."""
+    import difflib  # noqa: PLC0415 - only on this error path
+
+    close = difflib.get_close_matches(kind.lower(), list(config.kinds), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else \
+        f" (known: {', '.join(sorted(config.kinds))})"
+    return f"unknown interaction kind '{kind}'{hint}"
+
+
 # -- validators: each takes the raw value and returns the parsed one or raises ValueError
 
 def _string(value: Any) -> str:

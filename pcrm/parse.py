@@ -18,9 +18,9 @@ import re
 from typing import Any
 
 from . import yamlload
-from .config import Config
+from .config import Config, unknown_kind
 from .model import STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile
-from .timeutil import parse_cadence
+from .timeutil import parse_cadence, parse_iso_date
 
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 
@@ -302,9 +302,9 @@ def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
         diags.append(Diagnostic(path, line, col + offset, "error", message))
 
     try:
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        error(0, f"{text[:10]} is not a valid date")
+        day = parse_iso_date(text[:10])
+    except ValueError as exc:
+        error(0, str(exc))
         return None
     rest = text[10:]
     offset = 10
@@ -325,22 +325,16 @@ def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
         return None
     kind = match.group(1).lower()
     if kind not in config.kinds:
-        import difflib
-
-        close = difflib.get_close_matches(kind, list(config.kinds), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else \
-            f" (known: {', '.join(sorted(config.kinds))})"
-        error(offset + match.start(1), f"unknown interaction kind '{match.group(1)}'{hint}")
+        error(offset + match.start(1), unknown_kind(match.group(1), config))
         return None
     title = rest[match.end():].strip()
     expect = None
     found = _EXPECT.search(title)
     if found:
         try:
-            expect = dt.date.fromisoformat(found.group(1))
-        except ValueError:
-            error(offset + match.end() + found.start(1),
-                  f"(expect {found.group(1)}): not a valid date YYYY-MM-DD")
+            expect = parse_iso_date(found.group(1))
+        except ValueError as exc:
+            error(offset + match.end() + found.start(1), f"(expect ...): {exc}")
             return None
         title = title[:found.start()].rstrip()
     return day, clock, kind, title, expect

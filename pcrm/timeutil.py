@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([hdwmy])\s*$")
+_APPROX_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 31, "y": 366}
+# Dates a person means, with room for any window or cadence: no date overflow.
+MIN_YEAR, MAX_YEAR = 1000, 8999
 UNIT_NAMES = {"h": "hour", "d": "day", "w": "week", "m": "month", "y": "year"}
 
 
@@ -64,7 +67,10 @@ def parse_duration(text: object, *, units: str = "hdwmy") -> Duration:
     amount = int(match.group(1))
     if amount == 0:
         raise ValueError(f"{text!r} is not a duration (it must be more than zero)")
-    return Duration(amount, match.group(2))
+    unit = match.group(2)
+    if amount * _APPROX_DAYS[unit] > 36_600:
+        raise ValueError(f"{text!r} is too long (at most 100 years)")
+    return Duration(amount, unit)
 
 
 def parse_cadence(value: object) -> Duration | None:
@@ -81,9 +87,12 @@ def parse_iso_date(text: str) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"{text} is not a valid date") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"{text}: the year must be from {MIN_YEAR} to {MAX_YEAR}")
+    return day
 
 
 def parse_when(text: str, today: dt.date, *, future: bool) -> dt.date:

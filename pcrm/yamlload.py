@@ -26,6 +26,8 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from .timeutil import MAX_YEAR, MIN_YEAR
+
 try:  # libyaml makes loading several times faster; fall back without it.
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
     WITH_LIBYAML = True
@@ -86,6 +88,10 @@ class StrictLoader(_Parser, StrictResolver):  # type: ignore[misc, valid-type]
 
 
 _BOOL = {"true": True, "false": False}
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]{0,99})$")  # a hundred digits is plenty
+_FLOAT = re.compile(r"^-?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]{1,100})(?:[eE][-+]?[0-9]{1,3})?$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
 
 
 class _Builder:
@@ -108,6 +114,15 @@ class _Builder:
         return YamlError(message, node.start_mark.line + 1 + self.offset,
                          node.start_mark.column + 1)
 
+    def scalar(self, node: Any, tag: str) -> Any:
+        try:
+            return _scalar_value(tag, node.value)
+        except ValueError as exc:
+            raise self.fail(node, str(exc)) from None
+        except LookupError:
+            raise self.fail(node, f"YAML tag {_short(tag)} is not allowed "
+                                  "(pcrm loads plain data only)") from None
+
     def build(self, node: Any, path: tuple | None) -> Any:
         key = id(node)
         if key in self.done:
@@ -116,27 +131,9 @@ class _Builder:
             raise self.fail(node, "a YAML alias refers to itself")
         tag = node.tag
         if isinstance(node, ScalarNode):
-            value = node.value
             if tag == "tag:yaml.org,2002:str":
-                return value
-            if tag == "tag:yaml.org,2002:int":
-                return int(value)
-            if tag == "tag:yaml.org,2002:bool":
-                return _BOOL[value.lower()]
-            if tag == "tag:yaml.org,2002:null":
-                return None
-            if tag == "tag:yaml.org,2002:timestamp":
-                try:
-                    return _dt.date.fromisoformat(value)
-                except ValueError:
-                    raise self.fail(node, f"{value} is not a valid date") from None
-            if tag == "tag:yaml.org,2002:float":
-                lowered = value.lower()
-                if lowered.endswith("inf"):
-                    return float("-inf") if lowered.startswith("-") else float("inf")
-                return float("nan") if lowered == ".nan" else float(value)
-            raise self.fail(node, f"YAML tag {_short(tag)} is not allowed "
-                                  "(pcrm loads plain data only)")
+                return node.value
+            return self.scalar(node, tag)
         self.building.add(key)
         if tag == "tag:yaml.org,2002:seq" and isinstance(node, SequenceNode):
             result: Any = [self.build(item, None) for item in node.value]
@@ -163,6 +160,48 @@ class _Builder:
         self.building.discard(key)
         self.done[key] = result
         return result
+
+
+def _scalar_value(tag: str, value: str) -> Any:
+    """A plain scalar's value for its tag; ValueError when it cannot be one.
+
+    Implicit tags only ever come with text their pattern matched; explicit ones
+    (``!!int 0x10``, ``!!bool yes``) may carry anything, so everything is checked.
+    """
+    if tag == "tag:yaml.org,2002:int":
+        if not _INT.match(value):
+            raise ValueError(f"{_clip(value)} is not a whole number (at most 100 digits)")
+        return int(value)  # ValueError past Python's digit limit
+    if tag == "tag:yaml.org,2002:bool":
+        if value.lower() not in _BOOL:
+            raise ValueError(f"{_clip(value)} is not true or false")
+        return _BOOL[value.lower()]
+    if tag == "tag:yaml.org,2002:null":
+        if not _NULL.match(value):
+            raise ValueError(f"{_clip(value)} is not null")
+        return None
+    if tag == "tag:yaml.org,2002:timestamp":
+        try:
+            day = _dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a valid date") from None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValueError(f"{value}: the year must be from {MIN_YEAR} to {MAX_YEAR}")
+        return day
+    if tag == "tag:yaml.org,2002:float":
+        lowered = value.lower()
+        if lowered.endswith("inf"):
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        if lowered == ".nan":
+            return float("nan")
+        if not _FLOAT.match(value):
+            raise ValueError(f"{_clip(value)} is not a number")
+        return float(value)
+    raise LookupError(tag)
+
+
+def _clip(value: str) -> str:
+    return repr(value) if len(value) <= 30 else repr(value[:30]) + "..."
 
 
 def _short(tag: str) -> str:

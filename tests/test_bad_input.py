@@ -57,6 +57,23 @@ CASES = [
      "interaction dated in the future", "warning"),
     ("huge.md", b"---\nname: Big\n---\n" + b"x" * (10 * 1024 * 1024), 1, "file is too large",
      "error"),
+    ("explicit-int.md", "---\nname: T\nphone: !!int 0x10\n---\n", 3, "'0x10' is not a whole number",
+     "error"),
+    ("explicit-bool.md", "---\nname: T\nok: !!bool yes\n---\n", 3, "'yes' is not true or false",
+     "error"),
+    ("explicit-float.md", "---\nname: T\nx: !!float abc\n---\n", 3, "'abc' is not a number",
+     "error"),
+    ("explicit-null.md", "---\nname: T\nx: !!null x\n---\n", 3, "'x' is not null", "error"),
+    ("bigint.md", "---\nname: T\nx: " + "9" * 5000 + "\n---\n", 3, "is not a whole number",
+     "error"),
+    ("year9999.md", contact(log="## 9999-12-30 email: typo\n"), 6,
+     "the year must be from 1000 to 8999", "error"),
+    ("expect9999.md", contact(log="## 2026-11-01 email: hi (expect 9999-12-31)\n"), 6,
+     "(expect ...): 9999-12-31: the year must be", "error"),
+    ("snooze9999.md", "---\nname: T\nsnooze: 9999-12-31\n---\n", 3, "the year must be",
+     "error"),
+    ("cadence-huge.md", "---\nname: T\ncadence: 99999y\n---\n", 3, "too long (at most 100 years)",
+     "error"),
     ("with space é.md", "---\nname: [unclosed\n---\n", 3, "front-matter:", "error"),
 ]
 
@@ -150,3 +167,13 @@ def test_arbitrary_text_never_raises(text: str, junk: bytes) -> None:
         for diagnostic in result.diagnostics:
             assert diagnostic.line >= 1 and diagnostic.col >= 1
             assert "\n" not in diagnostic.message
+
+
+def test_far_dates_on_the_command_line_are_clear_errors(vault, run) -> None:
+    root = vault({"contacts/good.md": GOOD})
+    result = run(root, "status", today="9999-12-31")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: --today: 9999-12-31: the year must be from 1000 "
+                                     "to 8999")
+    result = run(root, "log", "good", "email", "--date", "0999-01-01")
+    assert result.exit_code == 2 and "the year must be" in result.output
