@@ -34,7 +34,7 @@ from . import __version__
 from .config import Config
 from .model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
 
-SCHEMA = 5
+SCHEMA = 6
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -163,8 +163,11 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
             db.execute("BEGIN IMMEDIATE")
             for table in ("files", "blobs", "fts"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
+            # Keyed like git's index: mtime, size, ctime and inode, so that an
+            # edit that keeps the size and puts the mtime back is still seen.
             db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                       "size INTEGER, brief BLOB, record BLOB, facts BLOB)")
+                       "size INTEGER, ctime_ns INTEGER, ino INTEGER, brief BLOB, "
+                       "record BLOB, facts BLOB)")
             db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, "
                        "PRIMARY KEY (sha, path))")
             try:
@@ -324,7 +327,8 @@ def _parse_many(todo: list[tuple[str, str]], config: Config
     return parsed, encoded
 
 
-def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
+def cached_parse(root: Path, config: Config,
+                 found: list[tuple[str, str, os.stat_result | None]], *,
                  with_facts: bool = False
                  ) -> tuple[LazyFiles, dict[str, tuple], dict[str, tuple] | None]:
     """Parse *found* files, taking unchanged ones from the index and updating it.
@@ -336,12 +340,13 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
     from .vault import brief_of, read_file
 
     index = open_index(root, config)
-    known: dict[str, tuple[int, int, bytes, bytes, bytes | None]] = {}
+    known: dict[str, tuple[int, int, int, int, bytes, bytes, bytes | None]] = {}
     if index is not None:
         try:
             extra = "facts" if with_facts else "NULL"
             known = {row[0]: row[1:] for row in index.db.execute(
-                f"SELECT path, mtime_ns, size, brief, record, {extra} FROM files")}
+                f"SELECT path, mtime_ns, size, ctime_ns, ino, brief, record, {extra} "
+                "FROM files")}
         except sqlite3.DatabaseError:
             index.close()
             index, known = None, {}
@@ -353,21 +358,20 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
     unindexed: list[str] = []
     todo: list[tuple[str, str]] = []
     stats: dict[str, os.stat_result] = {}
-    for path, absolute in found:
+    for path, absolute, info in found:
         order.append(path)
-        try:
-            info = os.stat(absolute)
-        except OSError:
+        if info is None:  # reading it says why it cannot be read
             parsed_now[path] = read_file(path, absolute, config)
             briefs[path] = brief_of(parsed_now[path])
             continue
         hit = known.get(path)
-        if hit is not None and hit[0] == info.st_mtime_ns and hit[1] == info.st_size:
+        if hit is not None and hit[:4] == (info.st_mtime_ns, info.st_size, info.st_ctime_ns,
+                                           info.st_ino):
             try:
-                briefs[path] = marshal.loads(hit[2])
+                briefs[path] = marshal.loads(hit[4])
                 if with_facts:
-                    facts[path] = marshal.loads(hit[4])  # type: ignore[arg-type]
-                records[path] = hit[3]
+                    facts[path] = marshal.loads(hit[6])  # type: ignore[arg-type]
+                records[path] = hit[5]
                 continue
             except (ValueError, EOFError, TypeError):
                 pass  # a damaged record: parse the file again
@@ -389,9 +393,9 @@ def cached_parse(root: Path, config: Config, found: list[tuple[str, str]], *,
             # may change again with the same mtime) and has no search row
             # (search scans it): only an older row of it is dropped, once.
             info = stats[path]
-            if info.st_mtime_ns < racy:
-                changed.append(((path, info.st_mtime_ns, info.st_size, brief, record, fact),
-                                path, fts))
+            if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
+                changed.append(((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns,
+                                 info.st_ino, brief, record, fact), path, fts))
             else:
                 unindexed.append(path)
                 if path in known:
@@ -423,7 +427,7 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
             return
         db.executemany("DELETE FROM files WHERE path = ?",
                        [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (record for record, _path, _fts in changed if record is not None))
         if _has_fts(db):
             gone = removed + [path for _record, path, _fts in changed]

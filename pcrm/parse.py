@@ -152,6 +152,8 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
         for value in values:
             if not isinstance(value, str):
                 problem_at("email", f"must be an address or a list of addresses, not {value!r}")
+            elif not value.strip():
+                continue  # an empty placeholder (a template's `email: ""`)
             elif not _EMAIL.match(value.strip()):
                 problem_at("email", f"{value!r} does not look like an email address", "warning")
                 contact.emails.append(value.strip())
@@ -175,7 +177,7 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
         if not isinstance(value, str):
             problem_at(key, f"must be a URL, not {value!r}")
         elif key == "linkedin":
-            contact.linkedin = value.strip()
+            contact.linkedin = value.strip() or None
 
     tags = data.get("tags")
     if tags is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,13 +120,15 @@ def is_vault_file(path: str) -> bool:
             and not any(part.startswith(".") for part in parts))
 
 
-def walk(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    """The vault's files as (relative POSIX path, absolute path), sorted, plus problems.
+def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list[Diagnostic]]:
+    """The vault's files as (relative POSIX path, absolute path, stat), sorted, plus problems.
 
     Follows symbolic links to folders once; a link that leads back into a folder
-    already visited (a loop) is reported and skipped.
+    already visited (a loop) is reported and skipped, and so are names that are
+    not UTF-8 and things that are not regular files (a FIFO would block a read).
+    The stat is None when it failed (reading the file then reports why).
     """
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, os.stat_result | None]] = []
     problems: list[Diagnostic] = []
     for top in (CONTACTS, COMPANIES):
         base = root / top
@@ -155,10 +158,27 @@ def walk(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
                     is_dir = entry.is_dir()
                 except OSError:
                     is_dir = False
+                if not is_dir and not entry.name.endswith(".md"):
+                    continue
+                try:
+                    entry.name.encode("utf-8")
+                except UnicodeEncodeError:
+                    shown = os.fsencode(child).decode("utf-8", "backslashreplace")
+                    problems.append(Diagnostic(shown, 1, 1, "error",
+                                               "the name is not UTF-8; rename it (skipped)"))
+                    continue
                 if is_dir:
                     stack.append((child, Path(entry.path)))
-                elif entry.name.endswith(".md"):
-                    found.append((child, entry.path))
+                    continue
+                try:
+                    info: os.stat_result | None = entry.stat()
+                except OSError:
+                    info = None
+                if info is not None and not stat.S_ISREG(info.st_mode):
+                    problems.append(Diagnostic(child, 1, 1, "warning",
+                                               "not a regular file; skipped"))
+                    continue
+                found.append((child, entry.path, info))
     found.sort()
     return found, problems
 
@@ -224,7 +244,7 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
 
         files, briefs, facts = cached_parse(root, config, found, with_facts=with_facts)
         return Snapshot(config, files, problems, briefs, facts)
-    files = {path: read_file(path, absolute, config) for path, absolute in found}
+    files = {path: read_file(path, absolute, config) for path, absolute, _info in found}
     return Snapshot(config, files, problems)
 
 

@@ -177,3 +177,24 @@ def test_far_dates_on_the_command_line_are_clear_errors(vault, run) -> None:
                                      "to 8999")
     result = run(root, "log", "good", "email", "--date", "0999-01-01")
     assert result.exit_code == 2 and "the year must be" in result.output
+
+
+def test_empty_placeholders_are_not_duplicates(vault, run) -> None:
+    root = vault({"contacts/a.md": contact("A", email='""', linkedin='""'),
+                  "contacts/b.md": contact("B", email="' '", linkedin="''")})
+    result = run(root, "check")
+    assert result.exit_code == 0 and result.stdout == "", result.output
+
+
+def test_non_utf8_names_and_fifos_are_reported_and_skipped(vault, run) -> None:
+    root = vault({"contacts/good.md": GOOD})
+    bad_name = os.fsencode(root / "contacts") + b"/bad\xffname.md"
+    with open(bad_name, "wb") as handle:
+        handle.write(b"---\nname: B\n---\n")
+    os.mkfifo(root / "contacts" / "pipe.md")
+    for _ in range(2):  # the second run reads the index
+        result = run(root, "check")
+        assert "contacts/bad\\xffname.md:1:1: error: the name is not UTF-8" in result.stdout
+        assert "contacts/pipe.md:1:1: warning: not a regular file; skipped" in result.stdout
+        assert result.exit_code == 1
+        assert "Good Person" in run(root, "list").stdout

@@ -272,7 +272,7 @@ def test_records_of_another_config_are_not_stored(vault) -> None:
     assert index is not None
     new_config = parse_config("kinds:\n  coffee: 72h\n")
     cache.open_index(root, new_config).close()  # another run, after a config edit
-    row = ("contacts/a.md", 1, 1, b"", b"", b"")
+    row = ("contacts/a.md", 1, 1, 1, 1, b"", b"", b"")
     cache._store(index, [(row, "contacts/a.md", None)], [])
     index.close()
     fresh = cache.open_index(root, new_config)
@@ -294,3 +294,15 @@ def test_a_change_to_pcrms_code_rebuilds_the_index(vault, monkeypatch, tmp_path)
     assert index is not None
     index.close()
     assert _stored_paths(root) == set()
+
+
+def test_a_same_size_edit_with_the_old_mtime_is_seen(vault) -> None:
+    """rsync -a and some sync tools put the mtime back: ctime and inode still tell."""
+    root = vault({"contacts/c.md": contact("C", log="## 2026-11-10 reply\n")})
+    assert _status(root) == []
+    path = root / "contacts/c.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("reply", "email"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert [(i["contact"], i["rule"]) for i in _status(root)] == [("c", "nudge")]
