@@ -126,9 +126,13 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
     template = app.root / "templates" / "contact.md"
     if template.is_file():
         try:
-            text = template.read_text(encoding="utf-8")
+            text = template.read_bytes().decode("utf-8-sig")  # keeps CRLF, drops a BOM
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"templates/contact.md: cannot read the template ({exc})") from None
+        # One pass, before the values go in: a name with "{role}" in it stays as typed.
+        values = {"name": name.strip(), "company": company or "", "role": role or "",
+                  "date": app.today.isoformat()}
+        text = re.sub(r"\{(name|company|role|date)\}", lambda m: values[m.group(1)], text)
         if text.startswith("---"):
             # The template's own front-matter: each given field replaces its key's
             # line (or is added), quoted for YAML; no option is silently dropped.
@@ -136,11 +140,9 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
             for key, value in fields.items():
                 raw = set_front_matter_key(raw, key, _yaml_value(value), "templates/contact.md")
             text = raw.decode("utf-8")
-        for key, value in (("name", name.strip()), ("company", company or ""),
-                           ("role", role or ""), ("date", app.today.isoformat())):
-            text = text.replace("{" + key + "}", value)
-        if not text.startswith("---"):
-            text = f"---\n{front}---\n{text}"
+        else:
+            nl = "\r\n" if "\r\n" in text else "\n"
+            text = f"---{nl}{front.replace(chr(10), nl)}---{nl}{text}"
     else:
         text = f"---\n{front}---\n# {name.strip()}\n\n"
     # Never write a contact that would not read back as this person.
@@ -151,6 +153,10 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
         where = "templates/contact.md: " if template.is_file() else ""
         raise UsageError(f"{where}the new contact file would not be valid ({why}); "
                          "nothing was written")
+    if commit:
+        from .git import check_can_commit
+
+        check_can_commit(app.root)
     folder = app.root / "contacts"
     folder.mkdir(exist_ok=True)
     slug = slugify(name)
@@ -168,9 +174,9 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
     rel = target.relative_to(app.root).as_posix()
     click.echo(f"Created {rel}")
     if commit:
-        from .git import commit_paths
+        from .git import commit_written
 
-        commit_paths(app.root, [rel], f"new: {name.strip()}")
+        commit_written(app.root, [rel], f"new: {name.strip()}")
         click.echo("Committed.")
 
 

@@ -117,6 +117,7 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
             raise UsageError(f"--time: {exc}") from None
     promised = parse_user_date(expect, today, future=True, option="--expect") if expect else None
     person = app.contact(contact, must_parse=True)
+    _can_commit(app, commit)
     heading = heading_text(day, kind, text.strip(), clock=clock, expect=promised)
     target = app.root / person.path
     old = target.read_bytes()
@@ -140,10 +141,18 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
 
 
 def _commit(app: App, person: Contact, message: str) -> None:
-    from .git import commit_paths
+    from .git import commit_written
 
-    commit_paths(app.root, [person.path], message)
+    commit_written(app.root, [person.path], message)
     click.echo(f"Committed: {message}")
+
+
+def _can_commit(app: App, commit: bool) -> None:
+    """With --commit, make sure git can commit before anything is written."""
+    if commit:
+        from .git import check_can_commit
+
+        check_can_commit(app.root)
 
 
 def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool,
@@ -152,6 +161,7 @@ def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool,
     from .parse import parse_contact
 
     person = app.contact(contact, must_parse=True)
+    _can_commit(app, commit)
     target = app.root / person.path
     old = target.read_bytes()
     new = set_front_matter_key(old, key, value.isoformat(), person.path)

@@ -138,6 +138,28 @@ def commit_paths(root: Path, paths: list[str], message: str) -> str:
     return head(root)
 
 
+def check_can_commit(root: Path) -> None:
+    """Fail now, before a command writes anything, if a commit could not be made:
+    no repository, or no identity for git to sign the commit with."""
+    repo_prefix(root)
+    done = run(root, ["var", "GIT_COMMITTER_IDENT"], check=False)
+    if done.returncode != 0:
+        raise GitError("git does not know who you are: set it with "
+                       "git config --global user.name \"Your Name\" and "
+                       "git config --global user.email you@example.com; nothing was written")
+
+
+def commit_written(root: Path, paths: list[str], message: str) -> str:
+    """:func:`commit_paths` for files a command has just written: if the commit
+    fails (the hook refused, say), say that the files were written."""
+    try:
+        return commit_paths(root, paths, message)
+    except GitError as exc:
+        raise GitError(f"{', '.join(paths)} was written but not committed ({exc.message}); "
+                       "fix that and commit it yourself: running the command again would "
+                       "repeat the change") from None
+
+
 def ensure_gitattributes(root: Path) -> Path | None:
     """Make ``.gitattributes`` at the vault root union-merge contact files.
 

@@ -555,18 +555,16 @@ def test_snooze_commit_message(vault, run, git_identity) -> None:
         ["contacts/jane-doe.md"]
 
 
-def test_log_commit_outside_git_is_an_error_after_the_write(vault, run, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
-    pytest.importorskip("pcrm.git")
+def test_log_commit_outside_git_refuses_before_writing(vault, run, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     root = vault({"contacts/jane-doe.md": contact("Jane Doe")})
+    before = (root / "contacts/jane-doe.md").read_bytes()
     result = run(root, "log", "jane", "email", "--commit")
     assert result.exit_code != 0
-    assert "Error: " in result.output and "Traceback" not in result.output
-    # The interaction itself was logged (and said so) before the commit failed.
-    assert "Logged in contacts/jane-doe.md" in result.output
-    assert (root / "contacts/jane-doe.md").read_text().endswith("## 2026-11-22 email\n")
+    assert result.output.startswith("Error: ") and "Traceback" not in result.output
+    assert "Logged" not in result.output
+    assert (root / "contacts/jane-doe.md").read_bytes() == before
 
 
 def test_no_temp_files_after_many_edits(vault, run) -> None:
