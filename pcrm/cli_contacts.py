@@ -26,7 +26,11 @@ def _yaml_value(value: object) -> str:
     """One YAML value on one line: ``'Dr: Who'``, ``plain``, ``[a, b]``."""
     import yaml
 
-    text = yaml.safe_dump(value, allow_unicode=True, width=100000,
+    # Unicode line breaks (NEL, U+2028/9) would be written raw and fold the
+    # line: such a value is written with escapes instead.
+    flat = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+    breaks = any(ch in flat for ch in "\x85\u2028\u2029")
+    text = yaml.safe_dump(value, allow_unicode=not breaks, width=100000,
                           default_flow_style=True)
     return text.removesuffix("\n...\n").strip()
 
