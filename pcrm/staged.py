@@ -81,6 +81,9 @@ def staged_diagnostics(root: Path, config: Config, today: dt.date) -> list[Diagn
                 report_all = CONFIG_NAME in changed
             elif CONFIG_NAME in changed:  # reported; files are checked with the config in use
                 found.append(staged_config)
+        elif CONFIG_NAME in changed:
+            # The config is being deleted: what is committed must read with the defaults.
+            config, report_all = Config(), True
         if not (changed_files or report_all):
             return found
         files = read_staged(reader, root, config, blobs)

@@ -42,3 +42,17 @@ def test_staged_config_kinds_are_used(tmp_path: Path) -> None:
     done = commit(root, "-m", "eve")
     assert done.returncode != 0
     assert "did you mean 'demo'" in done.stdout + done.stderr
+
+
+def test_deleting_the_config_rechecks_with_the_defaults(tmp_path: Path, run) -> None:
+    # (The installed hook stands down once .pcrm.yaml is gone from the working
+    # tree: the folder is no longer a vault. `check --staged` itself still knows.)
+    root = make_repo(tmp_path / "vault", {
+        ".pcrm.yaml": "kinds:\n  text: {class: outbound}\n",
+        "contacts/jane.md": contact("Jane", log=("2026-11-18 text: sent an SMS",)),
+    })
+    git(root, "rm", "-q", "--cached", ".pcrm.yaml")
+    result = run(root, "check", "--staged")
+    assert result.exit_code == 1
+    assert "contacts/jane.md:" in result.stdout
+    assert "unknown interaction kind 'text'" in result.stdout
