@@ -305,9 +305,17 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
             config = Config()  # the working tree's config is broken; the staged one is used
         found = staged_diagnostics(app.root, config, app.today)
     else:
+        from .errors import ConfigError
+        from .model import Diagnostic
         from .vault import read_vault
 
-        snapshot = read_vault(app.root, app.config, with_facts=True)
+        try:
+            config = app.config
+        except ConfigError as exc:  # reported like any other file's problem
+            found = [Diagnostic(CONFIG_NAME, exc.line or 1, exc.col or 1, "error", exc.message)]
+            _report(found, as_json, "the vault config")
+            return
+        snapshot = read_vault(app.root, config, with_facts=True)
         only = None
         if paths:
             only = set()
@@ -327,6 +335,12 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
                 else:
                     only.add(rel)
         found = check_snapshot(snapshot, app.today, only)
+    _report(found, as_json, "staged files" if staged else f"{len(snapshot.files)} files",
+            summary=not staged or bool(found))
+
+
+def _report(found: list, as_json: bool, checked: str, *, summary: bool = True) -> None:
+    """Print check's problems (or JSON) and exit 1 if any is an error."""
     errors = sum(1 for d in found if d.is_error)
     if as_json:
         emit_json({"errors": errors, "warnings": len(found) - errors,
@@ -334,8 +348,7 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
     else:
         if found:
             click.echo("\n".join(map(str, found)))
-        if not staged or found:
-            checked = "staged files" if staged else f"{len(snapshot.files)} files"
+        if summary:
             click.echo(f"{errors} error(s), {len(found) - errors} warning(s) in {checked}.",
                        err=True)
     if errors:

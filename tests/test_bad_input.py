@@ -198,3 +198,14 @@ def test_non_utf8_names_and_fifos_are_reported_and_skipped(vault, run) -> None:
         assert "contacts/pipe.md:1:1: warning: not a regular file; skipped" in result.stdout
         assert result.exit_code == 1
         assert "Good Person" in run(root, "list").stdout
+
+
+def test_check_reports_a_broken_config_like_a_file(vault, run) -> None:
+    import json
+
+    root = vault({"contacts/good.md": GOOD}, config="nudge:\n  after: 3x\n")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(".pcrm.yaml:2:1: error: nudge.after: ")
+    data = json.loads(run(root, "check", "--json").stdout)
+    assert data["errors"] == 1 and data["problems"][0]["path"] == ".pcrm.yaml"
