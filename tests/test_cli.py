@@ -508,3 +508,16 @@ def test_every_registered_command_is_in_the_lazy_table() -> None:
     for module in set(cli_module.COMMAND_MODULES.values()):
         importlib.import_module(f"pcrm.{module}")
     assert set(cli.commands) == set(cli_module.COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["status", "--days", "-1"], "Error: Invalid value for '--days'"),
+    (["nosuch"], "Error: No such command 'nosuch'."),
+    (["log"], "Error: Missing argument 'CONTACT'."),
+    (["status", "--bogus"], "Error: No such option: --bogus"),
+])
+def test_usage_errors_are_one_line(example, run, args: list[str], message: str) -> None:
+    result = run(example, *args)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1, result.output
+    assert result.output.startswith(message)
