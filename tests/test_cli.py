@@ -514,7 +514,7 @@ def test_every_registered_command_is_in_the_lazy_table() -> None:
     (["status", "--days", "-1"], "Error: Invalid value for '--days'"),
     (["nosuch"], "Error: No such command 'nosuch'."),
     (["log"], "Error: Missing argument 'CONTACT'."),
-    (["status", "--bogus"], "Error: No such option: --bogus"),
+    (["status", "--bogus"], "Error: No such option '--bogus'."),
 ])
 def test_usage_errors_are_one_line(example, run, args: list[str], message: str) -> None:
     result = run(example, *args)
