@@ -81,13 +81,6 @@ class App:
             zone = None
         return dt.datetime.now(zone).date()
 
-    def now(self) -> dt.datetime:
-        """The current time in the vault's time zone (on the pinned day if --today)."""
-        now = dt.datetime.now(self.config.timezone)
-        if now.date() != self.today:
-            return dt.datetime.combine(self.today, dt.time(12), self.config.timezone)
-        return now
-
     @cached_property
     def snapshot(self) -> Snapshot:
         return read_vault(self.root, self.config)

@@ -83,7 +83,6 @@ class Config:
     signature_name: str | None = None
     signature_phone: str | None = None
     path: str = CONFIG_NAME
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def unknown_kind(kind: str, config: Config) -> str:
@@ -175,7 +174,6 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
         return config
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of keys to values", path=path, line=1)
-    config.raw = data
     for top, value in data.items():
         key = str(top)
         if key in SECTIONS:

@@ -144,20 +144,17 @@ def read_staged(reader: git.BlobReader, root: Path, config: Config,
     and only the misses are read through *reader*, parsed and handed back.
     """
     hits: dict[str, ParsedFile] = {}
-    lookup = store = None
-    if len(blobs) >= CACHE_FROM:
+    use_cache = len(blobs) >= CACHE_FROM
+    if use_cache:
         from . import cache  # noqa: PLC0415 - sqlite only when it pays
 
-        lookup = getattr(cache, "lookup_blobs", None)
-        store = getattr(cache, "store_blobs", None)
-        if lookup is not None:
-            hits = lookup(root, config, blobs)
+        hits = cache.lookup_blobs(root, config, blobs)
     missing = {path: blob for path, blob in blobs.items() if path not in hits}
     contents = reader.read(list(missing.values()))
     parsed = parse_files(((path, contents[blob]) for path, blob in missing.items()), config)
-    if store is not None and missing:
-        store(root, config, {path: (missing[path], result)
-                             for path, result in parsed.files.items()})
+    if use_cache and missing:
+        cache.store_blobs(root, config, {path: (missing[path], result)
+                                         for path, result in parsed.files.items()})
     return {**parsed.files, **hits}
 
 

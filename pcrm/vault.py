@@ -68,12 +68,6 @@ class Snapshot:
     def companies(self) -> list[Company]:
         return [f.company for f in self.files.values() if f.company is not None]
 
-    def all_diagnostics(self) -> list[Diagnostic]:
-        found = list(self.diagnostics)
-        for parsed in self.files.values():
-            found.extend(parsed.diagnostics)
-        return found
-
     def error_paths(self) -> list[str]:
         """The files with errors (skipped or partly read), sorted."""
         if self.briefs is not None:
