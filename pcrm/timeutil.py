@@ -5,7 +5,6 @@ Nothing here reads the clock: "today" is always a parameter.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -53,7 +52,13 @@ def _add_months(year: int, month: int, day: int, months: int) -> dict[str, int]:
     year, month = divmod(index, 12)
     month += 1
     return {"year": year, "month": month,
-            "day": min(day, calendar.monthrange(year, month)[1])}
+            "day": min(day, _days_in_month(year, month))}
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # Not calendar.monthrange: the calendar module costs more to import than this.
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
 
 
 def parse_duration(text: object, *, units: str = "hdwmy") -> Duration:
