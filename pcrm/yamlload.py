@@ -61,20 +61,22 @@ class StrictResolver(BaseResolver):
     """Implicit tags of the strict schema (see the module docstring)."""
 
 
+# One pattern per type, used both to tag plain scalars and to check the text
+# of explicitly tagged ones (``!!int 0x10``).
+_BOOL_TEXT = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
 StrictResolver.yaml_implicit_resolvers = {}
 for _tag, _regexp, _first in [
-    ("tag:yaml.org,2002:bool",
-     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
-    ("tag:yaml.org,2002:int",
-     re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")),
-    ("tag:yaml.org,2002:float",
-     re.compile(r"^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-                r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-     list("-+0123456789.")),
-    ("tag:yaml.org,2002:null",
-     re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:timestamp",
-     re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")),
+    ("tag:yaml.org,2002:bool", _BOOL_TEXT, list("tTfF")),
+    ("tag:yaml.org,2002:int", _INT, list("-0123456789")),
+    ("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")),
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:timestamp", _DATE, list("0123456789")),
 ]:
     StrictResolver.add_implicit_resolver(_tag, _regexp, _first)
 
@@ -88,9 +90,6 @@ class StrictLoader(_Parser, StrictResolver):  # type: ignore[misc, valid-type]
 
 
 _BOOL = {"true": True, "false": False}
-_INT = re.compile(r"^-?(?:0|[1-9][0-9]{0,99})$")  # a hundred digits is plenty
-_FLOAT = re.compile(r"^-?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]{1,100})(?:[eE][-+]?[0-9]{1,3})?$")
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 
 
 
@@ -170,10 +169,13 @@ def _scalar_value(tag: str, value: str) -> Any:
     """
     if tag == "tag:yaml.org,2002:int":
         if not _INT.match(value):
-            raise ValueError(f"{_clip(value)} is not a whole number (at most 100 digits)")
-        return int(value)  # ValueError past Python's digit limit
+            raise ValueError(f"{_clip(value)} is not a whole number")
+        try:
+            return int(value)
+        except ValueError:  # past Python's digit limit
+            raise ValueError(f"{_clip(value)} has too many digits") from None
     if tag == "tag:yaml.org,2002:bool":
-        if value.lower() not in _BOOL:
+        if not _BOOL_TEXT.match(value):
             raise ValueError(f"{_clip(value)} is not true or false")
         return _BOOL[value.lower()]
     if tag == "tag:yaml.org,2002:null":
@@ -190,13 +192,11 @@ def _scalar_value(tag: str, value: str) -> Any:
         return day
     if tag == "tag:yaml.org,2002:float":
         lowered = value.lower()
-        if lowered.endswith("inf"):
-            return float("-inf") if lowered.startswith("-") else float("inf")
-        if lowered == ".nan":
-            return float("nan")
         if not _FLOAT.match(value):
             raise ValueError(f"{_clip(value)} is not a number")
-        return float(value)
+        if lowered.endswith("inf"):
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        return float("nan") if lowered == ".nan" else float(value)
     raise LookupError(tag)
 
 
