@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 from click.testing import CliRunner, Result
 
-from pcrm.cli import cli
+from pcrm.cli.group import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-vault"

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcrm.config import Config
-from pcrm.parse import parse_contact
+from pcrm.core.config import Config
+from pcrm.core.parse import parse_contact
 
 from helpers import contact
 

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import contact
-from pcrm import cache
-from pcrm.app import state_dir
-from pcrm.config import load_config
-from pcrm.vault import read_vault
+from pcrm.store import index as cache
+from pcrm.store.paths import state_dir
+from pcrm.core.config import load_config
+from pcrm.store.vault import read_vault
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -264,7 +264,7 @@ def test_a_file_changed_a_moment_ago_is_read_but_not_cached(vault, run, monkeypa
 
 def test_records_of_another_config_are_not_stored(vault) -> None:
     """A run that read the index under one config must not write into one rebuilt for another."""
-    from pcrm.config import parse_config
+    from pcrm.core.config import parse_config
 
     root = vault({"contacts/a.md": contact("A", log="## 2026-11-20 coffee\n")})
     old_config = load_config(root)

@@ -18,9 +18,9 @@ from click.testing import CliRunner, Result
 from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcrm.cli import cli
-from pcrm.config import parse_config
-from pcrm.parse import parse_contact
+from pcrm.cli.group import cli
+from pcrm.core.config import parse_config
+from pcrm.core.parse import parse_contact
 
 from helpers import contact
 
@@ -503,10 +503,10 @@ def test_python_m_pcrm_error(tmp_path: Path) -> None:
 def test_every_registered_command_is_in_the_lazy_table() -> None:
     import importlib
 
-    from pcrm import cli as cli_module
+    from pcrm.cli import group as cli_module
 
     for module in set(cli_module.COMMAND_MODULES.values()):
-        importlib.import_module(f"pcrm.{module}")
+        importlib.import_module(f"pcrm.cli.{module}")
     assert set(cli.commands) == set(cli_module.COMMAND_MODULES)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from gitutil import contact, git, gitenv, make_repo
 
-from pcrm import hooks
+from pcrm.git import hooks
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]

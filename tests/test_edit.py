@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pcrm.config import parse_config
-from pcrm.edit import append_heading, set_front_matter_key, write_atomic
-from pcrm.errors import ConflictError, ParseError, WriteError
-from pcrm.parse import parse_contact
+from pcrm.core.config import parse_config
+from pcrm.core.edit import append_heading, set_front_matter_key, write_atomic
+from pcrm.core.errors import ConflictError, ParseError, WriteError
+from pcrm.core.parse import parse_contact
 
 from helpers import contact
 
@@ -523,7 +523,7 @@ def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_log_commit_commits_exactly_that_file(vault, run, git_identity) -> None:
-    pytest.importorskip("pcrm.git")
+    pytest.importorskip("pcrm.git.repo")
     root = vault({"contacts/jane-doe.md": contact("Jane Doe", company="Acme"),
                   "contacts/bob.md": contact("Bob Roe")})
     git(root, "init", "-q")
@@ -545,7 +545,7 @@ def test_log_commit_commits_exactly_that_file(vault, run, git_identity) -> None:
 
 
 def test_snooze_commit_message(vault, run, git_identity) -> None:
-    pytest.importorskip("pcrm.git")
+    pytest.importorskip("pcrm.git.repo")
     root = vault({"contacts/jane-doe.md": contact("Jane Doe")})
     git(root, "init", "-q")
     result = run(root, "snooze", "jane", "2026-12-01", "--commit")

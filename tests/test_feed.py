@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from helpers import contact
-from pcrm.app import state_dir
-from pcrm.config import Config
-from pcrm.feed import STATE_FILE, SequenceState, build_feed, initials
-from pcrm.model import Contact
+from pcrm.store.paths import state_dir
+from pcrm.core.config import Config
+from pcrm.calendar.feed import STATE_FILE, SequenceState, build_feed, initials
+from pcrm.core.model import Contact
 
 Run = Callable[..., Result]
 Vault = Callable[..., Path]
@@ -405,7 +405,7 @@ def test_importing_the_cli_does_not_import_icalendar() -> None:
     # icalendar costs ~0.2 s (spec 8); the feed and server modules load it and http.server.
     code = ("import sys, pcrm.cli; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'icalendar' "
-            "or m in ('pcrm.feed', 'pcrm.server', 'http.server')))")
+            "or m in ('pcrm.calendar.feed', 'pcrm.calendar.server', 'http.server')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"

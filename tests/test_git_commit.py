@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from gitutil import BROKEN, contact, git, gitenv, make_repo, staged, write
 
-from pcrm import git as pgit
-from pcrm import hooks
-from pcrm.config import Config
-from pcrm.errors import GitError
+from pcrm.git import repo as pgit
+from pcrm.git import hooks
+from pcrm.core.config import Config
+from pcrm.core.errors import GitError
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]
@@ -98,7 +98,7 @@ def test_init_if_needed(tmp_path: Path) -> None:
 
 
 def test_errors_are_git_errors_not_tracebacks(tmp_path: Path) -> None:
-    from pcrm.staged import staged_diagnostics
+    from pcrm.git.staged import staged_diagnostics
 
     with pytest.raises(GitError):
         staged_diagnostics(tmp_path, Config(), dt.date(2026, 11, 22))

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from gitutil import contact, git, gitenv, make_repo, write
 
-from pcrm.cli import cli
+from pcrm.cli.group import cli
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]
@@ -93,8 +93,8 @@ def test_history_json(repo: Path) -> None:
 
 
 def test_history_is_one_git_log_process(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pcrm.history import contact_history
-    from pcrm.vault import find_contact, read_vault
+    from pcrm.git.history import contact_history
+    from pcrm.store.vault import find_contact, read_vault
 
     snapshot = read_vault(repo, use_cache=False)
     jane = find_contact(snapshot.contacts, "jane")

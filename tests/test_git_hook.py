@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gitutil import BROKEN, GIT, commit, contact, git, gitenv, make_repo, staged, write
 
-from pcrm import hooks
+from pcrm.git import hooks
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]

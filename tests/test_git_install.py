@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from gitutil import BROKEN, commit, contact, git, gitenv, make_repo, write
 
-from pcrm import hooks
-from pcrm.cli import cli
-from pcrm.errors import GitError
+from pcrm.git import hooks
+from pcrm.cli.group import cli
+from pcrm.core.errors import GitError
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]

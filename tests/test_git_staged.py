@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from gitutil import BROKEN, contact, git, gitenv, make_repo, write
 
-from pcrm import cache
-from pcrm import git as pgit
-from pcrm.cli import cli
-from pcrm.config import Config
-from pcrm.model import ParsedFile
-from pcrm.staged import staged_diagnostics
+from pcrm.store import index as cache
+from pcrm.git import repo as pgit
+from pcrm.cli.group import cli
+from pcrm.core.config import Config
+from pcrm.core.model import ParsedFile
+from pcrm.git.staged import staged_diagnostics
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]
@@ -104,7 +104,7 @@ def test_index_file_from_the_environment_is_used(repo: Path, monkeypatch:
 
 
 def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pcrm import staged
+    from pcrm.git import staged
 
     # Force the whole-snapshot path, with the cache, on a small vault.
     monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)
@@ -182,7 +182,7 @@ def spy_git(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
 @pytest.mark.parametrize("full", [False, True])
 def test_one_cat_file_process(repo: Path, monkeypatch: pytest.MonkeyPatch, full: bool) -> None:
-    from pcrm import staged
+    from pcrm.git import staged
 
     if full:
         monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)
@@ -197,7 +197,7 @@ def test_one_cat_file_process(repo: Path, monkeypatch: pytest.MonkeyPatch, full:
 
 def test_work_grows_with_changed_files_not_the_vault(repo: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from pcrm import staged
+    from pcrm.git import staged
 
     for i in range(100):
         write(repo, {f"contacts/p{i}.md": contact(f"P{i}", email=f"p{i}@x.example")})
@@ -223,7 +223,7 @@ def test_work_grows_with_changed_files_not_the_vault(repo: Path,
 
 @pytest.mark.parametrize("full", [False, True])
 def test_both_paths_agree(repo: Path, monkeypatch: pytest.MonkeyPatch, full: bool) -> None:
-    from pcrm import staged
+    from pcrm.git import staged
 
     if full:
         monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from gitutil import commit, contact, git, gitenv, make_repo, write
 
-from pcrm import hooks
+from pcrm.git import hooks
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]

@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 from gitutil import contact, git, gitenv, make_repo, write
 
-from pcrm import git as pgit
-from pcrm import hooks
-from pcrm.check import check_snapshot
-from pcrm.cli import cli
-from pcrm.config import Config
-from pcrm.parse import parse_contact
-from pcrm.vault import read_vault
+from pcrm.git import repo as pgit
+from pcrm.git import hooks
+from pcrm.core.validate import check_snapshot
+from pcrm.cli.group import cli
+from pcrm.core.config import Config
+from pcrm.core.parse import parse_contact
+from pcrm.store.vault import read_vault
 
 pytestmark = pytest.mark.usefixtures("gitenv")
 __all__ = ["gitenv"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pcrm.rules import RULES
+from pcrm.core.rules import RULES
 
 from helpers import contact
 

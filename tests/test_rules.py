@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pcrm.config import Config, parse_config
-from pcrm.model import Contact
-from pcrm.parse import parse_contact
-from pcrm.rules import RULES, agenda, next_follow_up, pending
+from pcrm.core.config import Config, parse_config
+from pcrm.core.model import Contact
+from pcrm.core.parse import parse_contact
+from pcrm.core.rules import RULES, agenda, next_follow_up, pending
 
 from helpers import contact
 

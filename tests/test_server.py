@@ -22,10 +22,11 @@ from click.testing import Result
 from icalendar import Calendar
 
 from helpers import contact
-from pcrm.app import App, state_dir
-from pcrm.errors import ServeError
-from pcrm.feed import generate
-from pcrm.server import TOKEN_FILE, etag_matches, is_loopback, load_token, make_server
+from pcrm.cli.app import App
+from pcrm.store.paths import state_dir
+from pcrm.core.errors import ServeError
+from pcrm.calendar.feed import generate
+from pcrm.calendar.server import TOKEN_FILE, etag_matches, is_loopback, load_token, make_server
 
 Run = Callable[..., Result]
 Vault = Callable[..., Path]
@@ -57,7 +58,11 @@ def serving(feed: Callable[[], bytes], token: str | None = None
 
 def vault_feed(root: Path) -> Callable[[], bytes]:
     """What ``pcrm serve`` passes: a fresh App (and snapshot) per request."""
-    return lambda: generate(App(vault=str(root), today="2026-11-22")).data
+    def build() -> bytes:
+        app = App(vault=str(root), today="2026-11-22")
+        return generate(app.snapshot.contacts, app.config, app.today, app.state_dir).data
+
+    return build
 
 
 def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None

@@ -1,8 +1,8 @@
 """`pcrm new` with a vault template (templates/contact.md)."""
 from __future__ import annotations
 
-from pcrm.config import Config
-from pcrm.parse import parse_contact
+from pcrm.core.config import Config
+from pcrm.core.parse import parse_contact
 
 
 def test_template_with_bom_and_crlf(vault, run) -> None:

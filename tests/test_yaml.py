@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from pcrm import yamlload
-from pcrm.yamlload import YamlError, load
+from pcrm.core import yamlload
+from pcrm.core.yamlload import YamlError, load
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -93,7 +93,7 @@ def test_pure_python_fallback_reads_the_same(tmp_path) -> None:
 
     script = (
         "import sys; sys.modules['yaml._yaml'] = None\n"
-        "from pcrm import yamlload\n"
+        "from pcrm.core import yamlload\n"
         "assert not yamlload.WITH_LIBYAML\n"
         "print(repr(yamlload.load('country: NO\\ntime: 12:30\\nphone: 0123456\\n"
         "day: 2026-11-18\\nflag: true\\n')))\n"

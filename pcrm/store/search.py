@@ -12,9 +12,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .model import Contact, Interaction
-from .vault import Snapshot, read_file
+from pcrm.core.config import Config
+from pcrm.core.model import Contact, Interaction
+from pcrm.store.vault import Snapshot, read_file
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -95,7 +95,7 @@ def search(root: Path, config: Config, snapshot: Snapshot, query: str,
 
 def _fts_paths(root: Path, config: Config, snapshot: Snapshot, words: list[str],
                limit: int) -> list[str] | None:
-    from .cache import open_index
+    from pcrm.store.index import open_index
 
     index = open_index(root, config)
     if index is None:

@@ -28,11 +28,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable
 
-from . import git
-from .config import CONFIG_NAME, Config, parse_config
-from .errors import ConfigError
-from .model import Diagnostic, ParsedFile
-from .vault import COMPANIES, CONTACTS, Snapshot, is_vault_file, parse_files
+from pcrm.git import repo as git
+from pcrm.core.config import CONFIG_NAME, Config, parse_config
+from pcrm.core.errors import ConfigError
+from pcrm.core.model import Diagnostic, ParsedFile
+from pcrm.store.vault import COMPANIES, CONTACTS, Snapshot, is_vault_file, parse_files
 
 # Only these parts of the repository are pcrm's; asking git for nothing else
 # keeps ls-files and diff fast in a vault that is also a big notes repository.
@@ -111,7 +111,7 @@ def _related(changed: Iterable[ParsedFile]) -> list[str]:
     the same way (the scheme, ``www.`` and a query are only ever cut off), so a
     case-insensitive text search finds them all.
     """
-    from .check import normalize_linkedin  # noqa: PLC0415
+    from pcrm.core.validate import normalize_linkedin  # noqa: PLC0415
 
     needles: list[str] = []
     for parsed in changed:
@@ -146,7 +146,7 @@ def read_staged(reader: git.BlobReader, root: Path, config: Config,
     hits: dict[str, ParsedFile] = {}
     use_cache = len(blobs) >= CACHE_FROM
     if use_cache:
-        from . import cache  # noqa: PLC0415 - sqlite only when it pays
+        from pcrm.store import index as cache  # noqa: PLC0415 - sqlite only when it pays
 
         hits = cache.lookup_blobs(root, config, blobs)
     missing = {path: blob for path, blob in blobs.items() if path not in hits}
@@ -159,6 +159,6 @@ def read_staged(reader: git.BlobReader, root: Path, config: Config,
 
 
 def _check(snapshot: Snapshot, today: dt.date, changed: set[str] | None) -> list[Diagnostic]:
-    from .check import check_snapshot  # noqa: PLC0415 - keeps `import pcrm.staged` light
+    from pcrm.core.validate import check_snapshot  # noqa: PLC0415 - keeps `import pcrm.git.staged` light
 
     return check_snapshot(snapshot, today, only=changed)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import yamlload
-from .errors import ConfigError
-from .model import CLASSES, INBOUND, MEETING, NOTE, OUTBOUND
-from .timeutil import Duration, parse_cadence, parse_duration
+from pcrm.core import yamlload
+from pcrm.core.errors import ConfigError
+from pcrm.core.model import CLASSES, INBOUND, MEETING, NOTE, OUTBOUND
+from pcrm.core.timeutil import Duration, parse_cadence, parse_duration
 
 CONFIG_NAME = ".pcrm.yaml"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import GitError
+from pcrm.core.errors import GitError
 
 # Git variables that name places on disk. Git sets some of them (relative to
 # the worktree top, e.g. GIT_INDEX_FILE=.git/index) before it runs a hook; we

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import PcrmError, ServeError, WriteError
+from pcrm.core.errors import PcrmError, ServeError, WriteError
 
 FEED_NAME = "calendar.ics"
 TOKEN_FILE = "serve-token"
@@ -50,7 +50,7 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
     vault's untracked state folder) with mode 0600, so the subscription URL
     survives restarts; *renew* replaces it, revoking the old URL.
     """
-    from .edit import REPLACE, write_atomic
+    from pcrm.core.edit import REPLACE, write_atomic
 
     path = folder / TOKEN_FILE
     if not renew:

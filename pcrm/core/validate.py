@@ -12,8 +12,8 @@ import re
 from collections import defaultdict
 from typing import Iterable, Mapping
 
-from .model import Diagnostic, ParsedFile
-from .vault import Snapshot
+from pcrm.core.model import Diagnostic, ParsedFile
+from pcrm.store.vault import Snapshot
 
 
 def normalize_linkedin(url: str) -> str:

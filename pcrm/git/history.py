@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import git
-from .config import Config
-from .model import Contact, Interaction
-from .parse import parse_contact
+from pcrm.git import repo as git
+from pcrm.core.config import Config
+from pcrm.core.model import Contact, Interaction
+from pcrm.core.parse import parse_contact
 
 
 @dataclass

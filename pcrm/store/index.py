@@ -30,9 +30,9 @@ from pathlib import Path
 from collections.abc import MutableMapping
 from typing import Any, Iterator
 
-from . import __version__
-from .config import Config
-from .model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
+from pcrm import __version__
+from pcrm.core.config import Config
+from pcrm.core.model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
 
 SCHEMA = 6
 DB_NAME = "index.sqlite"
@@ -76,7 +76,7 @@ def encode(parsed: ParsedFile) -> bytes:
 
 def decode(path: str, blob: bytes) -> ParsedFile:
     """The inverse of :func:`encode`."""
-    from .rules import FollowUp
+    from pcrm.core.rules import FollowUp
 
     diags, summary, company = marshal.loads(blob)
     parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in diags])
@@ -111,12 +111,13 @@ def decode(path: str, blob: bytes) -> ParsedFile:
 
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
-_RECORD_MODULES = ("parse.py", "rules.py", "model.py", "timeutil.py", "yamlload.py",
-                   "vault.py", "check.py", "cache.py", "config.py")
+_RECORD_MODULES = ("core/parse.py", "core/rules.py", "core/model.py", "core/timeutil.py",
+                   "core/yamlload.py", "core/validate.py", "core/config.py", "store/vault.py",
+                   "store/index.py")
 
 
 def _code_stamp() -> str:
-    folder = Path(__file__).parent
+    folder = Path(__file__).parent.parent
     parts = []
     for name in _RECORD_MODULES:
         try:
@@ -185,7 +186,7 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
 
 def open_index(root: Path, config: Config) -> Index | None:
     """Open (creating or rebuilding as needed) the vault's index; None if impossible."""
-    from .app import state_dir
+    from pcrm.store.paths import state_dir
 
     folder = state_dir(root)
     file = folder / DB_NAME
@@ -259,7 +260,7 @@ PARALLEL_FROM = 1500  # files to parse before a second process pays for itself
 
 def _parse_fresh(path: str, absolute: str, config: Config) -> tuple[ParsedFile, tuple | None]:
     """Parse one file for the index: the summarized result and its search row."""
-    from .vault import read_file, summarize
+    from pcrm.store.vault import read_file, summarize
 
     parsed = read_file(path, absolute, config, full=True)
     fts = _fts_row(parsed)
@@ -273,8 +274,8 @@ _WORKER_CONFIG: Config | None = None
 
 def _encoded(parsed: ParsedFile, fts: tuple | None) -> tuple[bytes, bytes, bytes, tuple | None]:
     """What the index stores of a parsed file: brief, record, check facts, search row."""
-    from .check import facts_of
-    from .vault import brief_of
+    from pcrm.core.validate import facts_of
+    from pcrm.store.vault import brief_of
 
     return (marshal.dumps(brief_of(parsed)), encode(parsed), marshal.dumps(facts_of(parsed)),
             fts)
@@ -337,7 +338,7 @@ def cached_parse(root: Path, config: Config,
     :func:`pcrm.vault.brief_of`) and, *with_facts*, what ``pcrm check`` needs
     of each file (see :func:`pcrm.check.facts_of`).
     """
-    from .vault import brief_of, read_file
+    from pcrm.store.vault import brief_of, read_file
 
     index = open_index(root, config)
     known: dict[str, tuple[int, int, int, int, bytes, bytes, bytes | None]] = {}
@@ -406,7 +407,7 @@ def cached_parse(root: Path, config: Config,
             _store(index, changed, removed)
         index.close()
     if with_facts:
-        from .check import facts_of
+        from pcrm.core.validate import facts_of
 
         for path, parsed_file in parsed_now.items():
             if path not in facts:  # unreadable files

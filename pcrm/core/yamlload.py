@@ -26,7 +26,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from .timeutil import MAX_YEAR, MIN_YEAR
+from pcrm.core.timeutil import MAX_YEAR, MIN_YEAR
 
 try:  # libyaml makes loading several times faster; fall back without it.
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]

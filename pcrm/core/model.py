@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .timeutil import Duration
+from pcrm.core.timeutil import Duration
 
 MEETING, OUTBOUND, INBOUND, NOTE = "meeting", "outbound", "inbound", "note"
 CLASSES = (MEETING, OUTBOUND, INBOUND, NOTE)

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import App
-from .cli import cli, emit_json, pass_app
+from pcrm.cli.app import App
+from pcrm.cli.group import cli, emit_json, pass_app
 
 if TYPE_CHECKING:  # pcrm.history is imported only by the command that uses it
-    from .history import History
+    from pcrm.git.history import History
 
 
 @cli.group()
@@ -46,7 +46,7 @@ def hooks_install(app: App) -> None:
       git commit -m "notes"      # now checks the staged contact files
       git commit --no-verify     # skips the check once
     """
-    from . import hooks as hooks_module  # noqa: PLC0415
+    from pcrm.git import hooks as hooks_module  # noqa: PLC0415
 
     path = hooks_module.install(app.root)
     click.echo(f"Installed the pre-commit hook: {path}")
@@ -63,7 +63,7 @@ def hooks_uninstall(app: App) -> None:
     Example:
       pcrm hooks uninstall
     """
-    from . import hooks as hooks_module  # noqa: PLC0415
+    from pcrm.git import hooks as hooks_module  # noqa: PLC0415
 
     path = hooks_module.uninstall(app.root)
     if path is None:
@@ -90,7 +90,7 @@ def history(app: App, contact: str, as_json: bool) -> None:
       pcrm history jane
       pcrm history "Jane Doe" --json
     """
-    from .history import as_dict, contact_history  # noqa: PLC0415
+    from pcrm.git.history import as_dict, contact_history  # noqa: PLC0415
 
     found = contact_history(app.root, app.contact(contact), app.config)
     if as_json:
@@ -101,7 +101,7 @@ def history(app: App, contact: str, as_json: bool) -> None:
 
 def _print_history(found: History) -> None:
     """The text form of ``pcrm history``: one block per commit, oldest first."""
-    from .history import value_text  # noqa: PLC0415
+    from pcrm.git.history import value_text  # noqa: PLC0415
 
     contact = found.contact
     click.echo(f"{contact.display}: {contact.path}")
@@ -148,7 +148,7 @@ def sync(app: App) -> None:
       pcrm log jane email "thank-you" --commit
       pcrm sync
     """
-    from .git import sync as git_sync  # noqa: PLC0415
+    from pcrm.git.repo import sync as git_sync  # noqa: PLC0415
 
     result = git_sync(app.root)
     pulled = f"{result.pulled} commit{'s' if result.pulled != 1 else ''}"

@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .app import App
-from .errors import PcrmError, UsageError
+from pcrm import __version__
+from pcrm.cli.app import App
+from pcrm.core.errors import PcrmError, UsageError
 
 pass_app = click.make_pass_decorator(App)
 
@@ -24,11 +24,11 @@ pass_app = click.make_pass_decorator(App)
 # Commands live in one module per job and are imported when used, so that
 # `pcrm status` does not pay for the code of `pcrm serve`.
 COMMAND_MODULES = {
-    "init": "cli_contacts", "new": "cli_contacts", "list": "cli_contacts",
-    "show": "cli_contacts", "check": "cli_contacts", "search": "cli_contacts",
-    "status": "cli_status", "log": "cli_status", "snooze": "cli_status",
-    "schedule": "cli_status", "calendar": "cli_feed", "serve": "cli_feed",
-    "hooks": "cli_git", "history": "cli_git", "sync": "cli_git",
+    "init": "contacts", "new": "contacts", "list": "contacts",
+    "show": "contacts", "check": "contacts", "search": "contacts",
+    "status": "status", "log": "status", "snooze": "status",
+    "schedule": "status", "calendar": "feed", "serve": "feed",
+    "hooks": "gitcmds", "history": "gitcmds", "sync": "gitcmds",
 }
 
 
@@ -126,7 +126,7 @@ def report_skipped(errors: list[str]) -> None:
 
 def parse_user_date(text: str, today: dt.date, *, future: bool, option: str) -> dt.date:
     """A command-line date (see timeutil.parse_when), as a usage error when bad."""
-    from .timeutil import parse_when  # noqa: PLC0415
+    from pcrm.core.timeutil import parse_when  # noqa: PLC0415
 
     try:
         return parse_when(text, today, future=future)

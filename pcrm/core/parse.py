@@ -17,10 +17,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import yamlload
-from .config import Config, unknown_kind
-from .model import STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile
-from .timeutil import parse_cadence, parse_iso_date
+from pcrm.core import yamlload
+from pcrm.core.config import Config, unknown_kind
+from pcrm.core.model import STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile
+from pcrm.core.timeutil import parse_cadence, parse_iso_date
 
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 

@@ -22,8 +22,8 @@ import stat
 import sys
 from pathlib import Path
 
-from . import git
-from .errors import GitError
+from pcrm.git import repo as git
+from pcrm.core.errors import GitError
 
 HOOK_NAME = "pre-commit"
 ORIGINAL_SUFFIX = ".pcrm-orig"

@@ -10,42 +10,12 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from .config import Config, load_config
-from .errors import ConfigError, ParseError, UsageError
-from .model import Contact
-from .timeutil import parse_iso_date
-from .vault import Snapshot, find_contact, find_vault, read_file, read_vault
-
-
-def state_dir(root: Path) -> Path:
-    """Where derived, per-machine files go (cache, feed token): never a tracked file.
-
-    ``.git/pcrm`` inside the vault's repository; else a per-user cache folder
-    (``$XDG_CACHE_HOME/pcrm/<hash of the vault's path>``). ``$PCRM_CACHE_DIR``
-    replaces both with ``$PCRM_CACHE_DIR/<hash>``, one folder per vault.
-    """
-    override = os.environ.get("PCRM_CACHE_DIR")
-    if override:
-        return Path(override) / _digest(root)
-    dot_git = root / ".git"
-    if dot_git.is_dir():
-        return dot_git / "pcrm"
-    if dot_git.is_file():  # a worktree or submodule: "gitdir: /path/to/gitdir"
-        try:
-            text = dot_git.read_text(encoding="utf-8").strip()
-            if text.startswith("gitdir:"):
-                gitdir = Path(text[len("gitdir:"):].strip())
-                return (root / gitdir if not gitdir.is_absolute() else gitdir) / "pcrm"
-        except OSError:
-            pass
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "pcrm" / _digest(root)
-
-
-def _digest(root: Path) -> str:
-    import hashlib  # noqa: PLC0415 - not needed for vaults in a Git repository
-
-    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+from pcrm.core.config import Config, load_config
+from pcrm.core.errors import ConfigError, ParseError, UsageError
+from pcrm.core.model import Contact
+from pcrm.core.timeutil import parse_iso_date
+from pcrm.store.paths import state_dir
+from pcrm.store.vault import Snapshot, find_contact, find_vault, read_file, read_vault
 
 
 class App:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, MutableMapping
 
-from .config import CONFIG_NAME, Config, load_config
-from .errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
-from .model import Company, Contact, Diagnostic, ParsedFile, Summary
-from .parse import parse_company, parse_contact
+from pcrm.core.config import CONFIG_NAME, Config, load_config
+from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
+from pcrm.core.model import Company, Contact, Diagnostic, ParsedFile, Summary
+from pcrm.core.parse import parse_company, parse_contact
 
 if TYPE_CHECKING:
-    from .rules import FollowUp
+    from pcrm.core.rules import FollowUp
 
 CONTACTS, COMPANIES = "contacts", "companies"
 
@@ -80,7 +80,7 @@ class Snapshot:
     def agenda(self, today: dt.date, *, days: int | None = None,
                tag: str | None = None) -> list[FollowUp]:
         """Each contact's next follow-up due within *days* (see :func:`pcrm.rules.agenda`)."""
-        from .rules import agenda, brief_due
+        from pcrm.core.rules import agenda, brief_due
 
         if self.briefs is None:
             return agenda(self.contacts, self.config, today, days=days, tag=tag)
@@ -97,7 +97,7 @@ class Snapshot:
 
 def brief_of(parsed: ParsedFile) -> tuple:
     """What :meth:`Snapshot.agenda` needs of a file, as plain values."""
-    from .rules import RULES
+    from pcrm.core.rules import RULES
 
     contact = parsed.contact
     if not isinstance(contact, Summary):
@@ -179,7 +179,7 @@ def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list
 
 def summarize(contact: Contact, config: Config) -> Summary:
     """The index's form of a contact: no notes, follow-ups precomputed without today."""
-    from .rules import TODAY_FREE, pending
+    from pcrm.core.rules import TODAY_FREE, pending
 
     return Summary(
         id=contact.id, path=contact.path, name=contact.name, company=contact.company,
@@ -234,7 +234,7 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
     config = config or load_config(root)
     found, problems = walk(root)
     if use_cache:
-        from .cache import cached_parse  # noqa: PLC0415 - sqlite only when reading
+        from pcrm.store.index import cached_parse  # noqa: PLC0415 - sqlite only when reading
 
         files, briefs, facts = cached_parse(root, config, found, with_facts=with_facts)
         return Snapshot(config, files, problems, briefs, facts)

@@ -5,11 +5,11 @@ import datetime as dt
 
 import click
 
-from .app import App
-from .cli import cli, emit_json, parse_user_date, pass_app, report_skipped
-from .errors import ParseError, UsageError
-from .model import Contact
-from .rules import RULE_TITLES, FollowUp
+from pcrm.cli.app import App
+from pcrm.cli.group import cli, emit_json, parse_user_date, pass_app, report_skipped
+from pcrm.core.errors import ParseError, UsageError
+from pcrm.core.model import Contact
+from pcrm.core.rules import RULE_TITLES, FollowUp
 
 
 def _late(item: FollowUp, today: dt.date) -> str:
@@ -96,14 +96,14 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
       pcrm log jane email "thank-you note" --commit
       pcrm log "Jane Doe" reply --date yesterday
     """
-    from .edit import append_heading, heading_text, write_atomic
-    from .parse import parse_contact
-    from .timeutil import parse_clock
+    from pcrm.core.edit import append_heading, heading_text, write_atomic
+    from pcrm.core.parse import parse_contact
+    from pcrm.core.timeutil import parse_clock
 
     today = app.today
     kind = kind.lower()
     if kind not in app.config.kinds:
-        from .config import unknown_kind
+        from pcrm.core.config import unknown_kind
 
         raise UsageError(unknown_kind(kind, app.config))
     if "\n" in text or "\r" in text:
@@ -141,7 +141,7 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
 
 
 def _commit(app: App, person: Contact, message: str) -> None:
-    from .git import commit_written
+    from pcrm.git.repo import commit_written
 
     commit_written(app.root, [person.path], message)
     click.echo(f"Committed: {message}")
@@ -150,15 +150,15 @@ def _commit(app: App, person: Contact, message: str) -> None:
 def _can_commit(app: App, commit: bool) -> None:
     """With --commit, make sure git can commit before anything is written."""
     if commit:
-        from .git import check_can_commit
+        from pcrm.git.repo import check_can_commit
 
         check_can_commit(app.root)
 
 
 def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool,
              message: str) -> None:
-    from .edit import set_front_matter_key, write_atomic
-    from .parse import parse_contact
+    from pcrm.core.edit import set_front_matter_key, write_atomic
+    from pcrm.core.parse import parse_contact
 
     person = app.contact(contact, must_parse=True)
     _can_commit(app, commit)

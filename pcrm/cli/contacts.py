@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from .app import App
-from .cli import cli, emit_json, pass_app, report_skipped
-from .config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
-from .errors import ConflictError, GitError, PcrmError, UsageError
+from pcrm.cli.app import App
+from pcrm.cli.group import cli, emit_json, pass_app, report_skipped
+from pcrm.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from pcrm.core.errors import ConflictError, GitError, PcrmError, UsageError
 
 
 def slugify(name: str) -> str:
@@ -67,7 +67,8 @@ def init(path: Path | None, no_git: bool) -> None:
     click.echo(f"Vault ready in {root}" + (f" (created {', '.join(created)})" if created else ""))
     if no_git:
         return
-    from . import git, hooks
+    from pcrm.git import hooks
+    from pcrm.git import repo as git
 
     try:
         if git.init_if_needed(root):
@@ -104,9 +105,9 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
       pcrm new "Jane Doe" --company Acme --role "Engineering Manager" \\
           --email jane@acme.example --tag recruiter --cadence 30d
     """
-    from .edit import set_front_matter_key, write_atomic
-    from .parse import parse_contact
-    from .timeutil import parse_cadence
+    from pcrm.core.edit import set_front_matter_key, write_atomic
+    from pcrm.core.parse import parse_contact
+    from pcrm.core.timeutil import parse_cadence
 
     if not name.strip() or "\n" in name:
         raise UsageError("NAME must be a non-empty single line")
@@ -158,7 +159,7 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
         raise UsageError(f"{where}the new contact file would not be valid ({why}); "
                          "nothing was written")
     if commit:
-        from .git import check_can_commit
+        from pcrm.git.repo import check_can_commit
 
         check_can_commit(app.root)
     folder = app.root / "contacts"
@@ -178,7 +179,7 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
     rel = target.relative_to(app.root).as_posix()
     click.echo(f"Created {rel}")
     if commit:
-        from .git import commit_written
+        from pcrm.git.repo import commit_written
 
         commit_written(app.root, [rel], f"new: {name.strip()}")
         click.echo("Committed.")
@@ -237,7 +238,7 @@ def show(app: App, contact: str) -> None:
     Example:
       pcrm show jane
     """
-    from .rules import RULE_TITLES, ordered, pending
+    from pcrm.core.rules import RULE_TITLES, ordered, pending
 
     person = app.contact(contact)
     click.echo(click.style(person.name, bold=True), color=app.color)
@@ -290,14 +291,14 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
       pcrm check contacts/jane-doe.md
       pcrm check --staged        # what the pre-commit hook runs
     """
-    from .check import check_snapshot
+    from pcrm.core.validate import check_snapshot
 
     if staged:
         if paths:
             raise UsageError("--staged checks the whole staged snapshot; give no PATH")
-        from .config import Config
-        from .errors import ConfigError
-        from .staged import staged_diagnostics
+        from pcrm.core.config import Config
+        from pcrm.core.errors import ConfigError
+        from pcrm.git.staged import staged_diagnostics
 
         try:
             config = app.config
@@ -305,9 +306,9 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
             config = Config()  # the working tree's config is broken; the staged one is used
         found = staged_diagnostics(app.root, config, app.today)
     else:
-        from .errors import ConfigError
-        from .model import Diagnostic
-        from .vault import read_vault
+        from pcrm.core.errors import ConfigError
+        from pcrm.core.model import Diagnostic
+        from pcrm.store.vault import read_vault
 
         try:
             config = app.config
@@ -372,7 +373,7 @@ def search(app: App, query: tuple[str, ...], limit: int, as_json: bool) -> None:
       pcrm search swift concurrency
       pcrm search acme recruiter --json
     """
-    from .search import search as run_search
+    from pcrm.store.search import search as run_search
 
     hits = run_search(app.root, app.config, app.snapshot, " ".join(query), limit)
     if as_json:

@@ -25,9 +25,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from .config import Config
-from .model import INBOUND, MEETING, NOTE, OUTBOUND, Contact, Interaction, Summary
-from .timeutil import Duration
+from pcrm.core.config import Config
+from pcrm.core.model import INBOUND, MEETING, NOTE, OUTBOUND, Contact, Interaction, Summary
+from pcrm.core.timeutil import Duration
 
 RULES = ("thank-you", "nudge", "check-in", "scheduled", "keep-in-touch")
 RULE_TITLES = {"thank-you": "Thank-you", "nudge": "Nudge", "check-in": "Check-in",

@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .errors import ConflictError, ParseError, WriteError
+from pcrm.core.errors import ConflictError, ParseError, WriteError
 
 
 def newline_of(raw: bytes) -> bytes:

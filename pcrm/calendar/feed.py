@@ -32,18 +32,15 @@ import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
-from . import __version__
-from .config import Config
-from .edit import REPLACE, write_atomic
-from .errors import WriteError
-from .model import Contact, Summary
-from .rules import RULE_TITLES, FollowUp, agenda
-from .timeutil import Duration
-
-if TYPE_CHECKING:
-    from .app import App
+from pcrm import __version__
+from pcrm.core.config import Config
+from pcrm.core.edit import REPLACE, write_atomic
+from pcrm.core.errors import WriteError
+from pcrm.core.model import Contact, Summary
+from pcrm.core.rules import RULE_TITLES, FollowUp, agenda
+from pcrm.core.timeutil import Duration
 
 STATE_FILE = "feed-state.json"
 PRODID = f"-//pcrm//pcrm {__version__}//EN"
@@ -319,16 +316,16 @@ def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.
     return Feed(data, len(follow_ups), len(people))
 
 
-def generate(app: App) -> Feed:
-    """The vault's feed, numbering SEQUENCE with the state kept in ``app.state_dir``.
+def generate(contacts: list[Summary], config: Config, today: dt.date, state_dir: Path) -> Feed:
+    """The vault's feed, numbering SEQUENCE with the state kept in *state_dir*.
 
     The state file is rewritten only when something changed; failing to write
     it (a read-only cache folder) costs SEQUENCE updates, not the feed.
     """
-    path = app.state_dir / STATE_FILE
+    path = state_dir / STATE_FILE
     with _STATE_LOCK:
         state = SequenceState.load(path)
-        feed = build_feed(app.snapshot.contacts, app.config, app.today, state)
+        feed = build_feed(contacts, config, today, state)
         if state.changed():
             with suppress(OSError, WriteError):
                 state.save(path)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .app import App
-from .cli import cli, pass_app, report_skipped
+from pcrm.cli.app import App
+from pcrm.cli.group import cli, pass_app, report_skipped
 
 DEFAULT_PORT = 5545  # after RFC 5545, the iCalendar standard; unassigned by IANA
 
@@ -34,10 +34,10 @@ def calendar(app: App, output: str | None) -> None:
       pcrm calendar -o ~/public_html/follow-ups.ics
       pcrm calendar > follow-ups.ics
     """
-    from .edit import REPLACE, write_atomic
-    from .feed import generate
+    from pcrm.core.edit import REPLACE, write_atomic
+    from pcrm.calendar.feed import generate
 
-    feed = generate(app)
+    feed = generate(app.snapshot.contacts, app.config, app.today, app.state_dir)
     report_skipped(app.snapshot.error_paths())
     if output is None or output == "-":
         sys.stdout.flush()
@@ -73,8 +73,8 @@ def serve(app: App, host: str, port: int, new_token: bool) -> None:
       # then subscribe to webcal://127.0.0.1:5545/calendar.ics
       pcrm serve --host 0.0.0.0 --port 8080
     """
-    from .feed import generate
-    from .server import feed_urls, is_loopback, load_token, make_server
+    from pcrm.calendar.feed import generate
+    from pcrm.calendar.server import feed_urls, is_loopback, load_token, make_server
 
     root = app.root
     # Each request reads the vault again; a pinned --today stays pinned,
@@ -82,7 +82,8 @@ def serve(app: App, host: str, port: int, new_token: bool) -> None:
     today = click.get_current_context().find_root().params.get("today")
 
     def build() -> bytes:
-        return generate(App(vault=str(root), today=today)).data
+        app = App(vault=str(root), today=today)
+        return generate(app.snapshot.contacts, app.config, app.today, app.state_dir).data
 
     build()  # a broken vault fails now, not at the first request
     token = None if is_loopback(host) else load_token(app.state_dir, renew=new_token)
