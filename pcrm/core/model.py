@@ -51,6 +51,7 @@ class Interaction:
     line: int  # 1-based line of the heading in the file
     index: int  # position among the file's interactions
     notes: str = ""
+    origin: str = ""  # the event note it comes from (events/...), "" for the file's own
 
     @property
     def when(self) -> dt.datetime:
@@ -155,8 +156,43 @@ class ParsedFile:
     path: str
     contact: Contact | Summary | None = None
     company: Company | None = None
+    event: EventNote | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named by an event note: in ``with:``, ``skip:`` or a body link."""
+
+    ref: str  # what the user wrote: an id, a unique id prefix or a name
+    line: int
+    col: int
+    how: str  # "with", "skip" or "link"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or list item of an event note's body, with the links in it."""
+
+    line: int
+    text: str
+    refs: tuple[str, ...]
+
+
+@dataclass
+class EventNote:
+    """A parsed event note (spec 2.5): one meeting with several people."""
+
+    path: str
+    title: str
+    date: dt.date | None
+    time: dt.time | None = None
+    kind: str = "event"
+    expect: dt.date | None = None
+    line: int = 1  # the title's line (its heading, else 1)
+    mentions: list[Mention] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
