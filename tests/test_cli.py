@@ -156,8 +156,8 @@ def test_new_writes_one_line_per_key_so_that_snooze_can_edit_it(vault, run) -> N
     assert path.read_bytes() == b"---\nname: Jane Doe\n---\n# Jane Doe\n\n"
     path = created_path(root, run(root, "new", "Bo: Bell", "--tag", "a", "--tag", "b c",
                                   "--email", "bo@example.org", "--phone", "+1 555 0100"))
-    assert path.read_text() == ("---\nname: 'Bo: Bell'\nphone: +1 555 0100\n"
-                                "email: bo@example.org\ntags: [a, b c]\n---\n# Bo: Bell\n\n")
+    assert path.read_text() == ("---\nname: 'Bo: Bell'\nemail: bo@example.org\n"
+                                "phone: \"+1 555 0100\"\ntags: [a, b c]\n---\n# Bo: Bell\n\n")
     assert run(root, "snooze", "jane-doe", "2026-12-01").exit_code == 0
     assert (root / "contacts/jane-doe.md").read_bytes() == \
         b"---\nname: Jane Doe\nsnooze: 2026-12-01\n---\n# Jane Doe\n\n"

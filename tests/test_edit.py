@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pcrm.core.config import parse_config
-from pcrm.core.edit import append_heading, set_front_matter_key, write_atomic
+from pcrm.core.edit import append_heading, set_front_matter_key
+from pcrm.store.files import write_atomic
 from pcrm.core.errors import ConflictError, ParseError, WriteError
 from pcrm.core.parse import parse_contact
 

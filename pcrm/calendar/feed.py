@@ -36,7 +36,7 @@ from typing import Any, Iterable
 
 from pcrm import __version__
 from pcrm.core.config import Config
-from pcrm.core.edit import REPLACE, write_atomic
+from pcrm.store.files import REPLACE, write_atomic
 from pcrm.core.errors import WriteError
 from pcrm.core.model import Contact, Summary
 from pcrm.core.rules import RULE_TITLES, FollowUp, agenda

@@ -50,7 +50,7 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
     vault's untracked state folder) with mode 0600, so the subscription URL
     survives restarts; *renew* replaces it, revoking the old URL.
     """
-    from pcrm.core.edit import REPLACE, write_atomic
+    from pcrm.store.files import REPLACE, write_atomic
 
     path = folder / TOKEN_FILE
     if not renew:

@@ -1,6 +1,6 @@
 """The per-invocation context of the command line: vault, config, today, colour.
 
-Kept apart from :mod:`pcrm.cli` so that command modules (``cli_*.py``) can share
+Kept apart from :mod:`pcrm.cli.group` so that command modules can share
 it without importing each other. No click here.
 """
 from __future__ import annotations
@@ -11,11 +11,11 @@ from functools import cached_property
 from pathlib import Path
 
 from pcrm.core.config import Config, load_config
-from pcrm.core.errors import ConfigError, ParseError, UsageError
+from pcrm.core.errors import ConfigError, UsageError
 from pcrm.core.model import Contact
 from pcrm.core.timeutil import parse_iso_date
 from pcrm.store.paths import state_dir
-from pcrm.store.vault import Snapshot, find_contact, find_vault, read_file, read_vault
+from pcrm.store.vault import Snapshot, find_vault, read_vault, resolve_contact
 
 
 class App:
@@ -61,16 +61,4 @@ class App:
 
     def contact(self, query: str, *, must_parse: bool = False) -> Contact:
         """Find a contact; with *must_parse*, refuse one whose file has errors."""
-        snapshot = self.snapshot
-        broken = {path[len("contacts/"):-3]: str(parsed.diagnostics[0])
-                  for path, parsed in snapshot.files.items()
-                  if path.startswith("contacts/") and parsed.contact is None
-                  and parsed.diagnostics}
-        contact = find_contact(snapshot.contacts, query, broken)
-        # The snapshot holds summaries: parse the one file in full, as it is now.
-        parsed = read_file(contact.path, self.root / contact.path, self.config, full=True)
-        errors = [d for d in parsed.diagnostics if d.is_error]
-        if errors and (must_parse or not isinstance(parsed.contact, Contact)):
-            raise ParseError(f"fix this file first: {errors[0]}")
-        assert isinstance(parsed.contact, Contact)
-        return parsed.contact
+        return resolve_contact(self.root, self.snapshot, query, must_parse=must_parse)

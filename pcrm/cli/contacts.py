@@ -1,7 +1,6 @@
 """Commands about the vault and its contacts: init, new, list, show, check."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -9,30 +8,7 @@ import click
 from pcrm.cli.app import App
 from pcrm.cli.group import cli, emit_json, pass_app, report_skipped
 from pcrm.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
-from pcrm.core.errors import ConflictError, GitError, PcrmError, UsageError
-
-
-def slugify(name: str) -> str:
-    """``Zoë O'Brien-Łukasz`` -> ``zoe-obrien-lukasz`` (ASCII, for file names)."""
-    from text_unidecode import unidecode
-
-    text = unidecode(name).lower()
-    text = re.sub(r"['’`]", "", text)
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:60].strip("-") or "contact"
-
-
-def _yaml_value(value: object) -> str:
-    """One YAML value on one line: ``'Dr: Who'``, ``plain``, ``[a, b]``."""
-    import yaml
-
-    # Unicode line breaks (NEL, U+2028/9) would be written raw and fold the
-    # line: such a value is written with escapes instead.
-    flat = " ".join(map(str, value)) if isinstance(value, list) else str(value)
-    breaks = any(ch in flat for ch in "\x85\u2028\u2029")
-    text = yaml.safe_dump(value, allow_unicode=not breaks, width=100000,
-                          default_flow_style=True)
-    return text.removesuffix("\n...\n").strip()
+from pcrm.core.errors import GitError, PcrmError, ProblemsFound, UsageError
 
 
 GITIGNORE = "# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
@@ -105,83 +81,13 @@ def new(app: App, name: str, company: str | None, role: str | None, email: tuple
       pcrm new "Jane Doe" --company Acme --role "Engineering Manager" \\
           --email jane@acme.example --tag recruiter --cadence 30d
     """
-    from pcrm.core.edit import set_front_matter_key, write_atomic
-    from pcrm.core.parse import parse_contact
-    from pcrm.core.timeutil import parse_cadence
+    from pcrm.actions.new import new_contact
 
-    if not name.strip() or "\n" in name:
-        raise UsageError("NAME must be a non-empty single line")
-    if cadence is not None:
-        try:
-            parse_cadence(cadence)
-        except ValueError as exc:
-            raise UsageError(f"--cadence: {exc}") from None
-    fields: dict[str, object] = {"name": name.strip()}
-    for key, value in (("company", company), ("role", role), ("phone", phone),
-                       ("linkedin", linkedin), ("cadence", cadence)):
-        if value:
-            fields[key] = value
-    if email:
-        fields["email"] = email[0] if len(email) == 1 else list(email)
-    if tags:
-        fields["tags"] = list(tags)
-    # One "key: value" line per field, as people write them (a flow mapping such
-    # as "{name: Jane}" would be valid YAML, but no one could edit it by line).
-    front = "".join(f"{key}: {_yaml_value(value)}\n" for key, value in fields.items())
-    template = app.root / "templates" / "contact.md"
-    if template.is_file():
-        try:
-            text = template.read_bytes().decode("utf-8-sig")  # keeps CRLF, drops a BOM
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"templates/contact.md: cannot read the template ({exc})") from None
-        # One pass, before the values go in: a name with "{role}" in it stays as typed.
-        values = {"name": name.strip(), "company": company or "", "role": role or "",
-                  "date": app.today.isoformat()}
-        text = re.sub(r"\{(name|company|role|date)\}", lambda m: values[m.group(1)], text)
-        if text.startswith("---"):
-            # The template's own front-matter: each given field replaces its key's
-            # line (or is added), quoted for YAML; no option is silently dropped.
-            raw = text.encode("utf-8")
-            for key, value in fields.items():
-                raw = set_front_matter_key(raw, key, _yaml_value(value), "templates/contact.md")
-            text = raw.decode("utf-8")
-        else:
-            nl = "\r\n" if "\r\n" in text else "\n"
-            text = f"---{nl}{front.replace(chr(10), nl)}---{nl}{text}"
-    else:
-        text = f"---\n{front}---\n# {name.strip()}\n\n"
-    # Never write a contact that would not read back as this person.
-    parsed = parse_contact("contacts/new.md", text.encode("utf-8"), app.config)
-    errors = [d for d in parsed.diagnostics if d.is_error]
-    if parsed.contact is None or errors or parsed.contact.name != name.strip():
-        why = errors[0].message if errors else "the name would not read back"
-        where = "templates/contact.md: " if template.is_file() else ""
-        raise UsageError(f"{where}the new contact file would not be valid ({why}); "
-                         "nothing was written")
-    if commit:
-        from pcrm.git.repo import check_can_commit
-
-        check_can_commit(app.root)
-    folder = app.root / "contacts"
-    folder.mkdir(exist_ok=True)
-    slug = slugify(name)
-    for number in range(1, 1000):
-        target = folder / (f"{slug}.md" if number == 1 else f"{slug}-{number}.md")
-        if target.exists():
-            continue
-        try:
-            write_atomic(target, text.encode("utf-8"), expected=None)
-        except ConflictError:
-            continue
-        break
-    else:
-        raise PcrmError(f"too many contacts named {slug}")
-    rel = target.relative_to(app.root).as_posix()
-    click.echo(f"Created {rel}")
-    if commit:
-        from pcrm.git.repo import commit_written
-
-        commit_written(app.root, [rel], f"new: {name.strip()}")
+    created = new_contact(app.root, app.config, app.today, name, company=company, role=role,
+                          emails=email, phone=phone, linkedin=linkedin, tags=tags,
+                          cadence=cadence, commit=commit)
+    click.echo(f"Created {created.path}")
+    if created.commit:
         click.echo("Committed.")
 
 
@@ -238,6 +144,7 @@ def show(app: App, contact: str) -> None:
     Example:
       pcrm show jane
     """
+    from pcrm.core.model import when_text
     from pcrm.core.rules import RULE_TITLES, ordered, pending
 
     person = app.contact(contact)
@@ -257,7 +164,7 @@ def show(app: App, contact: str) -> None:
     if not person.interactions:
         click.echo("  nothing logged yet")
     for item in ordered(person.interactions):
-        when = item.date.isoformat() + (f" {item.time.strftime('%H:%M')}" if item.time else "")
+        when = when_text(item.date, item.time)
         extra = f" (expect {item.expect.isoformat()})" if item.expect else ""
         click.echo(f"  {when:<16} {item.kind:<10} {item.title}{extra}".rstrip())
     click.echo("")
@@ -291,69 +198,23 @@ def check(app: App, paths: tuple[Path, ...], staged: bool, as_json: bool) -> Non
       pcrm check contacts/jane-doe.md
       pcrm check --staged        # what the pre-commit hook runs
     """
-    from pcrm.core.validate import check_snapshot
+    from pcrm.actions.check import check_paths, check_staged
 
-    if staged:
-        if paths:
-            raise UsageError("--staged checks the whole staged snapshot; give no PATH")
-        from pcrm.core.config import Config
-        from pcrm.core.errors import ConfigError
-        from pcrm.git.staged import staged_diagnostics
-
-        try:
-            config = app.config
-        except ConfigError:
-            config = Config()  # the working tree's config is broken; the staged one is used
-        found = staged_diagnostics(app.root, config, app.today)
-    else:
-        from pcrm.core.errors import ConfigError
-        from pcrm.core.model import Diagnostic
-        from pcrm.store.vault import read_vault
-
-        try:
-            config = app.config
-        except ConfigError as exc:  # reported like any other file's problem
-            found = [Diagnostic(CONFIG_NAME, exc.line or 1, exc.col or 1, "error", exc.message)]
-            _report(found, as_json, "the vault config")
-            return
-        snapshot = read_vault(app.root, config, with_facts=True)
-        only = None
-        if paths:
-            only = set()
-            for given in paths:
-                absolute = given.resolve() if given.is_absolute() else (Path.cwd() / given).resolve()
-                try:
-                    rel = absolute.relative_to(app.root).as_posix()
-                except ValueError:
-                    raise UsageError(f"{given} is not inside the vault {app.root}") from None
-                if absolute.is_dir():
-                    only.update(p for p in snapshot.files if p.startswith(rel.rstrip("/") + "/")
-                                or rel == ".")
-                elif rel == CONFIG_NAME:
-                    continue  # the config was loaded (and validated) already
-                elif rel not in snapshot.files:
-                    raise UsageError(f"{given} is not a contact or company file of the vault")
-                else:
-                    only.add(rel)
-        found = check_snapshot(snapshot, app.today, only)
-    _report(found, as_json, "staged files" if staged else f"{len(snapshot.files)} files",
-            summary=not staged or bool(found))
-
-
-def _report(found: list, as_json: bool, checked: str, *, summary: bool = True) -> None:
-    """Print check's problems (or JSON) and exit 1 if any is an error."""
-    errors = sum(1 for d in found if d.is_error)
+    if staged and paths:
+        raise UsageError("--staged checks the whole staged snapshot; give no PATH")
+    report = check_staged(app.root, app.today) if staged else \
+        check_paths(app.root, app.today, paths)
     if as_json:
-        emit_json({"errors": errors, "warnings": len(found) - errors,
-                   "problems": [d.as_dict() for d in found]})
+        emit_json({"errors": report.errors, "warnings": report.warnings,
+                   "problems": [d.as_dict() for d in report.problems]})
     else:
-        if found:
-            click.echo("\n".join(map(str, found)))
-        if summary:
-            click.echo(f"{errors} error(s), {len(found) - errors} warning(s) in {checked}.",
-                       err=True)
-    if errors:
-        raise SystemExit(1)
+        if report.problems:
+            click.echo("\n".join(map(str, report.problems)))
+        if not staged or report.problems:
+            click.echo(f"{report.errors} error(s), {report.warnings} warning(s) in "
+                       f"{report.checked}.", err=True)
+    if report.errors:
+        raise ProblemsFound()
 
 
 @cli.command()

@@ -34,7 +34,7 @@ def calendar(app: App, output: str | None) -> None:
       pcrm calendar -o ~/public_html/follow-ups.ics
       pcrm calendar > follow-ups.ics
     """
-    from pcrm.core.edit import REPLACE, write_atomic
+    from pcrm.store.files import REPLACE, write_atomic
     from pcrm.calendar.feed import generate
 
     feed = generate(app.snapshot.contacts, app.config, app.today, app.state_dir)

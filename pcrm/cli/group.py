@@ -69,7 +69,8 @@ class PcrmGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except PcrmError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            if str(exc):  # ProblemsFound: the problems were printed already
+                click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `pcrm list | head`
             sys.stderr.close()

@@ -7,8 +7,7 @@ import click
 
 from pcrm.cli.app import App
 from pcrm.cli.group import cli, emit_json, parse_user_date, pass_app, report_skipped
-from pcrm.core.errors import ParseError, UsageError
-from pcrm.core.model import Contact
+from pcrm.core.errors import UsageError
 from pcrm.core.rules import RULE_TITLES, FollowUp
 
 
@@ -96,18 +95,10 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
       pcrm log jane email "thank-you note" --commit
       pcrm log "Jane Doe" reply --date yesterday
     """
-    from pcrm.core.edit import append_heading, heading_text, write_atomic
-    from pcrm.core.parse import parse_contact
+    from pcrm.actions.log import log_interaction
     from pcrm.core.timeutil import parse_clock
 
     today = app.today
-    kind = kind.lower()
-    if kind not in app.config.kinds:
-        from pcrm.core.config import unknown_kind
-
-        raise UsageError(unknown_kind(kind, app.config))
-    if "\n" in text or "\r" in text:
-        raise UsageError("TEXT must be one line (add notes in your editor)")
     day = parse_user_date(date_, today, future=False, option="--date") if date_ else today
     clock = None
     if time_:
@@ -116,65 +107,21 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
         except ValueError as exc:
             raise UsageError(f"--time: {exc}") from None
     promised = parse_user_date(expect, today, future=True, option="--expect") if expect else None
-    person = app.contact(contact, must_parse=True)
-    _can_commit(app, commit)
-    heading = heading_text(day, kind, text.strip(), clock=clock, expect=promised)
-    target = app.root / person.path
-    old = target.read_bytes()
-    new = append_heading(old, heading)
-    # The appended heading must read back as exactly one more interaction than
-    # the bytes it was appended to (not the snapshot: the file may have changed).
-    before = parse_contact(person.path, old, app.config)
-    after = parse_contact(person.path, new, app.config)
-    if before.contact is None or not before.ok:
-        raise ParseError("the file changed since pcrm read it and no longer parses; "
-                         "nothing was written", path=person.path)
-    if after.contact is None or \
-            len(after.contact.interactions) != len(before.contact.interactions) + 1:
-        raise UsageError(f"'{heading}' would not read back as one interaction (a code block "
-                         "left open at the end of the file? parentheses or '#' in TEXT?); "
-                         "nothing was written")
-    write_atomic(target, new, expected=old)
-    click.echo(f"Logged in {person.path}: {heading}")
-    if commit:
-        _commit(app, person, f"log: {kind} with {person.name}")
+    logged = log_interaction(app.root, app.config, [contact], kind, text, day, clock, promised,
+                             commit=commit)
+    for path in logged.paths:
+        click.echo(f"Logged in {path}: {logged.heading}")
+    if logged.commit:
+        click.echo(f"Committed: {logged.message}")
 
 
-def _commit(app: App, person: Contact, message: str) -> None:
-    from pcrm.git.repo import commit_written
+def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool) -> None:
+    from pcrm.actions.keys import set_key
 
-    commit_written(app.root, [person.path], message)
-    click.echo(f"Committed: {message}")
-
-
-def _can_commit(app: App, commit: bool) -> None:
-    """With --commit, make sure git can commit before anything is written."""
-    if commit:
-        from pcrm.git.repo import check_can_commit
-
-        check_can_commit(app.root)
-
-
-def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool,
-             message: str) -> None:
-    from pcrm.core.edit import set_front_matter_key, write_atomic
-    from pcrm.core.parse import parse_contact
-
-    person = app.contact(contact, must_parse=True)
-    _can_commit(app, commit)
-    target = app.root / person.path
-    old = target.read_bytes()
-    new = set_front_matter_key(old, key, value.isoformat(), person.path)
-    # Refuse an edit that would not read back as exactly this value (a key
-    # written in an unusual way, a flow-style front-matter...).
-    after = parse_contact(person.path, new, app.config)
-    if after.contact is None or not after.ok or getattr(after.contact, key) != value:
-        raise ParseError(f"cannot set '{key}:' here without changing more than that line; "
-                         "edit it by hand; nothing was written", path=person.path)
-    write_atomic(target, new, expected=old)
-    click.echo(f"{person.path}: {key}: {value.isoformat()}")
-    if commit:
-        _commit(app, person, message.format(name=person.name, date=value.isoformat()))
+    done = set_key(app.root, app.config, contact, key, value, commit=commit)
+    click.echo(f"{done.path}: {done.line}")
+    if done.commit:
+        click.echo(f"Committed: {done.message}")
 
 
 @cli.command()
@@ -193,7 +140,7 @@ def snooze(app: App, contact: str, until: str, commit: bool) -> None:
       pcrm snooze jane 2027-01-05
     """
     day = parse_user_date(until, app.today, future=True, option="DATE")
-    _set_key(app, contact, "snooze", day, commit, "snooze: {name} until {date}")
+    _set_key(app, contact, "snooze", day, commit)
 
 
 @cli.command()
@@ -213,4 +160,4 @@ def schedule(app: App, contact: str, when: str, commit: bool) -> None:
       pcrm schedule jane 3w
     """
     day = parse_user_date(when, app.today, future=True, option="DATE")
-    _set_key(app, contact, "follow_up", day, commit, "schedule: follow up with {name} on {date}")
+    _set_key(app, contact, "follow_up", day, commit)

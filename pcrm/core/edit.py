@@ -1,19 +1,15 @@
 """Editing the user's files without losing a byte of their words.
 
 Every edit here is a pure function from the old bytes to the new bytes that
-changes only what it says (an appended heading, one front-matter line), plus one
-writer, :func:`write_atomic`, which refuses to write if the file changed since it
-was read and replaces it through a temporary file in the same folder.
+changes only what it says (an appended heading, one front-matter line). Writing
+the result is the store's job (:func:`pcrm.store.files.write_atomic`, which
+refuses to write if the file changed since it was read).
 """
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-import tempfile
-from pathlib import Path
 
-from pcrm.core.errors import ConflictError, ParseError, WriteError
+from pcrm.core.errors import ParseError
 
 
 def newline_of(raw: bytes) -> bytes:
@@ -22,20 +18,6 @@ def newline_of(raw: bytes) -> bytes:
     if first > 0 and raw[first - 1:first] == b"\r":
         return b"\r\n"
     return b"\n"
-
-
-def heading_text(day: dt.date, kind: str, text: str = "", *, clock: dt.time | None = None,
-                 expect: dt.date | None = None) -> str:
-    """``## 2026-11-22 14:00 interview: phone screen (expect 2026-12-01)``."""
-    heading = f"## {day.isoformat()}"
-    if clock is not None:
-        heading += f" {clock.strftime('%H:%M')}"
-    heading += f" {kind}"
-    if text:
-        heading += f": {text}"
-    if expect is not None:
-        heading += f" (expect {expect.isoformat()})"
-    return heading
 
 
 def append_heading(raw: bytes, heading: str, notes: str = "") -> bytes:
@@ -94,81 +76,3 @@ def set_front_matter_key(raw: bytes, key: str, value: str, path: str = "") -> by
     new_line = key.encode() + b": " + encoded + (b"\r" if nl == b"\r\n" else b"")
     lines.insert(end, new_line)
     return bom + b"\n".join(lines)
-
-
-REPLACE = object()
-"""``expected=REPLACE``: a derived file (feed, state), written whatever is there now."""
-
-
-def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
-                 mode: int | None = None) -> None:
-    """Replace *target* with *new* atomically, refusing if it is no longer *expected*.
-
-    *expected* is what was read before the edit (None: the file must not exist;
-    :data:`REPLACE`: no check, for files pcrm derives). The temporary file lives
-    in the same folder, so the final rename is atomic; on any failure it is
-    removed and the original stays as it was. A symbolic link is followed (the
-    file it points to is replaced, the link stays), and a file without write
-    permission is refused even for root: read-only is the user's way of saying
-    "do not touch". *mode* defaults to the existing file's permissions, else to
-    what a plain ``open()`` would give.
-    """
-    target = Path(os.path.realpath(target))
-    folder = target.parent
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pcrm-tmp", dir=folder)
-    except OSError as exc:
-        raise WriteError(f"cannot write in {folder}: {exc.strerror}", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is None:
-            try:
-                mode = target.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mask = os.umask(0o022)
-                os.umask(mask)
-                mode = 0o666 & ~mask
-        os.chmod(temp, mode)
-        if expected is not REPLACE:
-            _refuse_if_changed(target, expected)  # type: ignore[arg-type]
-        if expected is None:
-            # Never overwrite a file that appeared meanwhile: link fails if it exists.
-            os.link(temp, target)
-            os.unlink(temp)
-        else:
-            if target.exists() and (not os.access(target, os.W_OK)
-                                    or not target.stat().st_mode & 0o222):
-                raise WriteError("file is read-only; nothing was changed", path=str(target))
-            os.replace(temp, target)
-    except FileExistsError:
-        _cleanup(temp)
-        raise ConflictError("file already exists; nothing was written", path=str(target)) from None
-    except OSError as exc:
-        _cleanup(temp)
-        raise WriteError(f"cannot write: {exc.strerror}; nothing was changed",
-                         path=str(target)) from None
-    except BaseException:
-        _cleanup(temp)
-        raise
-
-
-def _refuse_if_changed(target: Path, expected: bytes | None) -> None:
-    try:
-        current = target.read_bytes()
-    except FileNotFoundError:
-        current = None
-    if current != expected:
-        if expected is None:
-            raise ConflictError("file already exists; nothing was written", path=str(target))
-        raise ConflictError("file changed on disk since pcrm read it (saved in an editor?); "
-                            "nothing was written, run the command again", path=str(target))
-
-
-def _cleanup(temp: str) -> None:
-    try:
-        os.unlink(temp)
-    except OSError:
-        pass

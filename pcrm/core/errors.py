@@ -67,6 +67,14 @@ class ConflictError(PcrmError):
     """A file changed on disk between reading and writing it."""
 
 
+class RefusedEdit(PcrmError):
+    """An edit or a new file that would not read back as meant; nothing was written."""
+
+
+class ProblemsFound(PcrmError):
+    """``pcrm check`` found errors; they were printed already, so the message is empty."""
+
+
 class WriteError(PcrmError):
     """A file could not be written (permissions, disk full...)."""
 

@@ -14,6 +14,34 @@ from pcrm.core.timeutil import Duration
 MEETING, OUTBOUND, INBOUND, NOTE = "meeting", "outbound", "inbound", "note"
 CLASSES = (MEETING, OUTBOUND, INBOUND, NOTE)
 STATUSES = ("active", "paused", "archived")
+CONTACTS_FOLDER = "contacts"
+
+
+def contact_id(path: str) -> str:
+    """A contact's id from its vault path: ``contacts/team/jane-doe.md`` -> ``team/jane-doe``."""
+    prefix = CONTACTS_FOLDER + "/"
+    cid = path[len(prefix):] if path.startswith(prefix) else path
+    return cid[:-3] if cid.endswith(".md") else cid
+
+
+def when_text(day: dt.date, clock: dt.time | None = None) -> str:
+    """``2026-11-22`` or ``2026-11-22 14:00``: an interaction's date as headings write it."""
+    return day.isoformat() + (f" {clock.strftime('%H:%M')}" if clock is not None else "")
+
+
+def heading_text(day: dt.date, kind: str, text: str = "", *, clock: dt.time | None = None,
+                 expect: dt.date | None = None) -> str:
+    """``## 2026-11-22 14:00 interview: phone screen (expect 2026-12-01)`` (spec 2.2).
+
+    The one place that writes an interaction heading; :mod:`pcrm.core.parse`
+    reads it back.
+    """
+    heading = f"## {when_text(day, clock)} {kind}"
+    if text:
+        heading += f": {text}"
+    if expect is not None:
+        heading += f" (expect {expect.isoformat()})"
+    return heading
 
 
 @dataclass(frozen=True, order=True)
@@ -60,10 +88,7 @@ class Interaction:
 
     def label(self) -> str:
         """``interview on 2026-11-20`` (with the time when one was given)."""
-        when = self.date.isoformat()
-        if self.time:
-            when += f" {self.time.strftime('%H:%M')}"
-        return f"{self.kind} on {when}"
+        return f"{self.kind} on {when_text(self.date, self.time)}"
 
 
 @dataclass

@@ -19,7 +19,8 @@ from typing import Any
 
 from pcrm.core import yamlload
 from pcrm.core.config import Config, unknown_kind
-from pcrm.core.model import STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile
+from pcrm.core.model import (STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile,
+                             contact_id)
 from pcrm.core.timeutil import parse_cadence, parse_iso_date
 
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
@@ -132,9 +133,7 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
         else:
             problem_at("name", f"must be text, not {name!r}; quote it")
         name = None
-    contact_id = path[len("contacts/"):] if path.startswith("contacts/") else path
-    contact_id = contact_id[:-3] if contact_id.endswith(".md") else contact_id
-    contact = Contact(id=contact_id, path=path, name=(name or "").strip(), meta=data,
+    contact = Contact(id=contact_id(path), path=path, name=(name or "").strip(), meta=data,
                       key_lines=key_lines)
 
     for key in ("company", "role"):

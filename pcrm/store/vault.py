@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, MutableMapping
 
 from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
-from pcrm.core.model import Company, Contact, Diagnostic, ParsedFile, Summary
+from pcrm.core.model import Company, Contact, Diagnostic, ParsedFile, Summary, contact_id
 from pcrm.core.parse import parse_company, parse_contact
 
 if TYPE_CHECKING:
@@ -247,6 +247,48 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+def broken_contacts(snapshot: Snapshot) -> dict[str, str]:
+    """The ids of contact files that do not parse, with their first error."""
+    return {contact_id(path): str(parsed.diagnostics[0])
+            for path, parsed in snapshot.files.items()
+            if path.startswith(CONTACTS + "/") and parsed.contact is None and parsed.diagnostics}
+
+
+def resolve_contact(root: Path, snapshot: Snapshot, query: str, *,
+                    must_parse: bool = False) -> Contact:
+    """The contact *query* names (see :func:`find_contact`), its file parsed in full now.
+
+    With *must_parse*, a file with errors is refused (an edit would build on
+    it); otherwise a contact that still reads is given with its problems.
+    """
+    summary = find_contact(snapshot.contacts, query, broken_contacts(snapshot))
+    # The snapshot holds summaries: parse the one file in full, as it is now.
+    parsed = read_file(summary.path, root / summary.path, snapshot.config, full=True)
+    errors = [d for d in parsed.diagnostics if d.is_error]
+    if errors and (must_parse or not isinstance(parsed.contact, Contact)):
+        raise ParseError(f"fix this file first: {errors[0]}")
+    assert isinstance(parsed.contact, Contact)
+    return parsed.contact
+
+
+def resolve_contacts(root: Path, config: Config, contacts: Iterable[Contact | str], *,
+                     must_parse: bool = False) -> list[Contact]:
+    """Parsed contacts for *contacts* (contacts, or queries as users type them), once each.
+
+    Queries are looked up in the vault (read through the index); a contact
+    named twice is given once, in the order first named.
+    """
+    wanted = list(contacts)
+    snapshot = read_vault(root, config) if any(isinstance(c, str) for c in wanted) else None
+    found: dict[str, Contact] = {}
+    for item in wanted:
+        if isinstance(item, str):
+            assert snapshot is not None
+            item = resolve_contact(root, snapshot, item, must_parse=must_parse)
+        found.setdefault(item.path, item)
+    return list(found.values())
+
+
 def find_contact(contacts: list[Summary], query: str,
                  broken: dict[str, str] | None = None) -> Summary:
     """By id, a unique id prefix, or a unique case-insensitive name match.
@@ -257,8 +299,7 @@ def find_contact(contacts: list[Summary], query: str,
     """
     broken = broken or {}
     query = query.strip()
-    key = query[:-3] if query.endswith(".md") else query
-    key = key[len("contacts/"):] if key.startswith("contacts/") else key
+    key = contact_id(query)
     folded = _fold(key)
     candidates: list[tuple[str, str, Summary | None]] = [(c.id, _fold(c.name), c) for c in contacts]
     candidates += [(cid, "", None) for cid in broken]
