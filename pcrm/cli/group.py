@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "status": "status", "log": "status", "snooze": "status",
     "schedule": "status", "calendar": "feed", "serve": "feed",
     "hooks": "gitcmds", "history": "gitcmds", "sync": "gitcmds",
+    "companies": "insights",
 }
 
 

@@ -48,6 +48,12 @@ DEFAULT_KINDS: dict[str, Kind] = {
 }
 
 
+# Application stages in a company file (spec 2.3), in the order they happen.
+DEFAULT_STAGES = ("applied", "screen", "onsite", "offer", "accepted", "rejected", "withdrawn")
+# The groups a person at a target company falls into (spec 12), besides "other".
+ROLE_GROUPS = ("engineer", "manager", "recruiter")
+
+
 def _local_timezone() -> tuple[dt.tzinfo, str]:
     name = os.environ.get("TZ", "").lstrip(":")
     if name:
@@ -82,6 +88,8 @@ class Config:
     calendar_alarm: Duration | None = None
     signature_name: str | None = None
     signature_phone: str | None = None
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    role_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra words per group
     path: str = CONFIG_NAME
 
 
@@ -93,6 +101,16 @@ def unknown_kind(kind: str, config: Config) -> str:
     hint = f"; did you mean '{close[0]}'?" if close else \
         f" (known: {', '.join(sorted(config.kinds))})"
     return f"unknown interaction kind '{kind}'{hint}"
+
+
+def unknown_stage(stage: str, config: Config) -> str:
+    """The message for an application stage the vault does not have, with a "did you mean"."""
+    import difflib  # noqa: PLC0415 - only on this error path
+
+    close = difflib.get_close_matches(stage.lower(), list(config.stages), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else \
+        f" (known: {', '.join(config.stages)})"
+    return f"unknown application stage '{stage}'{hint}"
 
 
 # -- validators: each takes the raw value and returns the parsed one or raises ValueError
@@ -188,10 +206,14 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
                 _apply(config, f"{key}.{sub}", subvalue, lines, path)
         elif key == "kinds":
             _apply_kinds(config, value, lines, path)
+        elif key == "stages":
+            config.stages = _words(value, "stages", lines, path, min_count=1)
+        elif key == "roles":
+            _apply_roles(config, value, lines, path)
         elif key in SETTINGS:
             _apply(config, key, value, lines, path)
         else:
-            known = ", ".join(sorted(SECTIONS | {"kinds", "timezone"}))
+            known = ", ".join(sorted(SECTIONS | {"kinds", "timezone", "stages", "roles"}))
             raise _fail(key, f"unknown key (known keys: {known})", lines, path)
     return config
 
@@ -270,6 +292,36 @@ def _apply_kinds(config: Config, value: Any, lines: dict[tuple, int], path: str)
         config.kinds[name] = Kind(name, klass, window)
 
 
+def _words(value: Any, key: str, lines: dict[tuple, int], path: str, *,
+           min_count: int = 0) -> tuple[str, ...]:
+    """A list of distinct one-word entries, lower-cased (stages, role words)."""
+    if not isinstance(value, list) or len(value) < min_count:
+        raise _fail(key, "must be a list of words, e.g. [applied, screen, onsite]", lines, path)
+    words: list[str] = []
+    for item in value:
+        word = str(item).strip().lower() if isinstance(item, (str, int)) \
+            and not isinstance(item, bool) else ""
+        if not re.fullmatch(r"[^\W_][\w-]*", word):
+            raise _fail(key, f"{item!r} is not one word (letters, digits, - or _)", lines, path)
+        if word in words:
+            raise _fail(key, f"'{word}' is listed twice", lines, path)
+        words.append(word)
+    return tuple(words)
+
+
+def _apply_roles(config: Config, value: Any, lines: dict[tuple, int], path: str) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise _fail("roles", "must map a group (engineer, manager, recruiter) to a list of "
+                             "words, e.g. engineer: [ios, android]", lines, path)
+    for group, words in value.items():
+        key = f"roles.{group}"
+        if group not in ROLE_GROUPS:
+            raise _fail(key, f"unknown group (known: {', '.join(ROLE_GROUPS)})", lines, path)
+        config.role_words[group] = _words(words, key, lines, path)
+
+
 def load_config(vault: Path) -> Config:
     """Read ``.pcrm.yaml`` under *vault* (a missing file means all defaults)."""
     file = vault / CONFIG_NAME
@@ -307,4 +359,8 @@ DEFAULT_CONFIG_TEXT = """\
 # signature:
 #   name: Your Name
 #   phone: "+1 555 0100"
+# stages: [applied, screen, onsite, offer, accepted, rejected, withdrawn]
+# roles:                          # extra words in `role:` for pcrm companies
+#   engineer: [ios, android]
+#   recruiter: [recruiting]
 """

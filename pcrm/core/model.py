@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pcrm.core.timeutil import Duration
 
@@ -91,6 +91,19 @@ class Interaction:
         return f"{self.kind} on {when_text(self.date, self.time)}"
 
 
+class Logged(NamedTuple):
+    """What the index keeps of one interaction: enough for states and the report."""
+
+    date: dt.date
+    time: dt.time | None
+    kind: str
+    klass: str
+
+    @property
+    def when(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.time or dt.time())
+
+
 @dataclass
 class Contact:
     """A parsed contact file."""
@@ -146,6 +159,7 @@ class Summary:
     key_lines: dict[str, int]
     dated: list[tuple[dt.date, int]]  # (date, line) of every interaction
     pending: Any = field(default_factory=list)  # the list, or a function that builds it
+    log: list[Logged] = field(default_factory=list)  # every interaction, in time order
 
     @property
     def candidates(self) -> list[Any]:
@@ -164,6 +178,17 @@ class Summary:
         return max(day for day, _line in self.dated) if self.dated else None
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One dated heading of a company file: an application reached a stage (spec 2.3)."""
+
+    date: dt.date
+    stage: str  # a word of the vault's stage table
+    role: str  # the heading's title without a trailing "(...)": the application's key
+    line: int
+    expect: dt.date | None = None
+
+
 @dataclass
 class Company:
     """A parsed company file."""
@@ -172,6 +197,8 @@ class Company:
     name: str
     target: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    why: str | None = None
+    stages: list[Stage] = field(default_factory=list)  # in file order
 
 
 @dataclass

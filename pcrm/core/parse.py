@@ -18,9 +18,8 @@ import re
 from typing import Any
 
 from pcrm.core import yamlload
-from pcrm.core.config import Config, unknown_kind
-from pcrm.core.model import (STATUSES, Company, Contact, Diagnostic, Interaction, ParsedFile,
-                             contact_id)
+from pcrm.core.config import Config, unknown_kind, unknown_stage
+from pcrm.core.model import STATUSES, Contact, Diagnostic, Interaction, ParsedFile, contact_id
 from pcrm.core.timeutil import parse_cadence, parse_iso_date
 
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
@@ -79,7 +78,7 @@ def _lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def _load_front_matter(path: str, raw: bytes
+def load_front_matter(path: str, raw: bytes
                        ) -> tuple[dict | None, dict[str, int], list[str], int, list[Diagnostic]]:
     """Decode *raw*, split and load its front-matter; any problem is a diagnostic.
 
@@ -115,7 +114,7 @@ def _load_front_matter(path: str, raw: bytes
 
 def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
     """Parse a contact file's bytes; *path* is vault-relative (``contacts/x.md``)."""
-    data, key_lines, lines, body_start, problems = _load_front_matter(path, raw)
+    data, key_lines, lines, body_start, problems = load_front_matter(path, raw)
     result = ParsedFile(path, diagnostics=problems)
     if data is None:
         return result
@@ -237,10 +236,12 @@ def _birthday(value: Any) -> tuple[int | None, int, int] | None:
     return None
 
 
-def parse_log(path: str, lines: list[str], start: int, config: Config,
-              diags: list[Diagnostic]) -> list[Interaction]:
-    """The interactions of a contact body (``lines[start:]``), in file order."""
-    headings: list[tuple[int, int, str, int]] = []  # (line index, level, text, text col)
+def find_headings(lines: list[str], start: int) -> list[tuple[int, int, str, int]]:
+    """The Markdown headings of ``lines[start:]`` outside code blocks.
+
+    Each is (line index, level, text, column of the text).
+    """
+    headings: list[tuple[int, int, str, int]] = []
     fence: str | None = None
     # Only lines that may open a heading or a fence matter; find them with one
     # regex over the body instead of looking at every line in Python.
@@ -265,27 +266,40 @@ def parse_log(path: str, lines: list[str], start: int, config: Config,
             text = match.group(2) or ""
             headings.append((index, len(match.group(1)), text,
                              line.find(text) + 1 if text else 1))
+    return headings
 
+
+def is_dated(path: str, index: int, level: int, text: str, col: int,
+             diags: list[Diagnostic]) -> bool:
+    """True if a heading is a dated entry; a near miss or a level-1 one is a warning."""
+    if not _DATED.match(text):
+        if _DATE_LIKE.match(text) or re.match(r"^\d{4}-\d{2}-\d{2}\S", text):
+            diags.append(Diagnostic(
+                path, index + 1, col, "warning",
+                f"heading {text[:40]!r} looks like an interaction but its date is "
+                "not YYYY-MM-DD followed by a space; it is ignored"))
+        return False
+    if level == 1:
+        diags.append(Diagnostic(path, index + 1, col, "warning",
+                                "a level-1 heading is not an interaction; use '## DATE KIND'"))
+        return False
+    return True
+
+
+def parse_log(path: str, lines: list[str], start: int, config: Config,
+              diags: list[Diagnostic]) -> list[Interaction]:
+    """The interactions of a contact body (``lines[start:]``), in file order."""
+    headings = find_headings(lines, start)
     interactions: list[Interaction] = []
     for position, (index, level, text, col) in enumerate(headings):
-        dated = _DATED.match(text)
-        if not dated:
-            if _DATE_LIKE.match(text) or re.match(r"^\d{4}-\d{2}-\d{2}\S", text):
-                diags.append(Diagnostic(
-                    path, index + 1, col, "warning",
-                    f"heading {text[:40]!r} looks like an interaction but its date is "
-                    "not YYYY-MM-DD followed by a space; it is ignored"))
-            continue
-        if level == 1:
-            diags.append(Diagnostic(path, index + 1, col, "warning",
-                                    "a level-1 heading is not an interaction; use '## DATE KIND'"))
+        if not is_dated(path, index, level, text, col, diags):
             continue
         end = len(lines)
         for later_index, later_level, _text, _col in headings[position + 1:]:
             if later_level <= level:
                 end = later_index
                 break
-        found = _parse_heading(path, index + 1, col, text, config, diags)
+        found = parse_heading(path, index + 1, col, text, config, diags)
         if found is None:
             continue
         day, clock, kind, title, expect = found
@@ -296,9 +310,10 @@ def parse_log(path: str, lines: list[str], start: int, config: Config,
     return interactions
 
 
-def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
-                   diags: list[Diagnostic]
+def parse_heading(path: str, line: int, col: int, text: str, config: Config,
+                   diags: list[Diagnostic], *, stages: bool = False
                    ) -> tuple[dt.date, dt.time | None, str, str, dt.date | None] | None:
+    """A dated heading's parts; *stages*: the word is an application stage, not a kind."""
     def error(offset: int, message: str) -> None:
         diags.append(Diagnostic(path, line, col + offset, "error", message))
 
@@ -321,12 +336,15 @@ def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
         rest = rest[match.end():]
     match = _KIND.match(rest)
     if not match:
-        error(offset, "interaction has no kind: write '## DATE KIND: title', "
-                      "e.g. '## 2026-11-18 email: thank-you'")
+        error(offset, "an application needs a stage: write '## DATE STAGE: role', e.g. "
+                  "'## 2026-11-01 applied: iOS Engineer'" if stages else
+          "interaction has no kind: write '## DATE KIND: title', "
+          "e.g. '## 2026-11-18 email: thank-you'")
         return None
     kind = match.group(1).lower()
-    if kind not in config.kinds:
-        error(offset + match.start(1), unknown_kind(match.group(1), config))
+    if kind not in (config.stages if stages else config.kinds):
+        message = unknown_stage if stages else unknown_kind
+        error(offset + match.start(1), message(match.group(1), config))
         return None
     title = rest[match.end():].strip()
     expect = None
@@ -339,23 +357,3 @@ def _parse_heading(path: str, line: int, col: int, text: str, config: Config,
             return None
         title = title[:found.start()].rstrip()
     return day, clock, kind, title, expect
-
-
-def parse_company(path: str, raw: bytes) -> ParsedFile:
-    """Parse a company file (``companies/acme.md``)."""
-    data, key_lines, _lines_, _start, problems = _load_front_matter(path, raw)
-    result = ParsedFile(path, diagnostics=problems)
-    if data is None:
-        return result
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        result.diagnostics.append(Diagnostic(path, key_lines.get("name", 1), 1, "error",
-                                             "'name:' is required and must be text"))
-        return result
-    target = data.get("target", False)
-    if not isinstance(target, bool):
-        result.diagnostics.append(Diagnostic(path, key_lines.get("target", 1), 1, "error",
-                                             f"target: must be true or false, not {target!r}"))
-        target = False
-    result.company = Company(path=path, name=name.strip(), target=target, meta=data)
-    return result

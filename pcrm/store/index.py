@@ -32,9 +32,10 @@ from typing import Any, Iterator
 
 from pcrm import __version__
 from pcrm.core.config import Config
-from pcrm.core.model import Company, Contact, Diagnostic, Interaction, ParsedFile, Summary
+from pcrm.core.model import (Company, Contact, Diagnostic, Interaction, Logged, ParsedFile,
+                             Stage, Summary)
 
-SCHEMA = 6
+SCHEMA = 7
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -43,6 +44,14 @@ _date = dt.date.fromordinal
 
 def _ord(day: dt.date | None) -> int | None:
     return day.toordinal() if day is not None else None
+
+
+def _minutes(clock: dt.time | None) -> int | None:
+    return clock.hour * 60 + clock.minute if clock is not None else None
+
+
+def _clock(minutes: int | None) -> dt.time | None:
+    return dt.time(minutes // 60, minutes % 60) if minutes is not None else None
 
 
 def _encode_followup(item: Any) -> tuple:
@@ -67,10 +76,15 @@ def encode(parsed: ParsedFile) -> bytes:
                    contact.status, _ord(contact.snooze), contact.birthday,
                    tuple(contact.key_lines.items()),
                    tuple((day.toordinal(), line) for day, line in contact.dated),
-                   tuple(_encode_followup(f) for f in contact.candidates))
+                   tuple(_encode_followup(f) for f in contact.candidates),
+                   tuple((i.date.toordinal(), _minutes(i.time), i.kind, i.klass)
+                         for i in contact.log))
     company = None
     if parsed.company is not None:
-        company = (parsed.company.name, parsed.company.target)
+        found = parsed.company
+        company = (found.name, found.target, found.why,
+                   tuple((s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
+                         for s in found.stages))
     return marshal.dumps((diags, summary, company))
 
 
@@ -82,7 +96,7 @@ def decode(path: str, blob: bytes) -> ParsedFile:
     parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in diags])
     if summary is not None:
         (cid, name, comp, role, emails, phone, linkedin, tags, status, snooze, birthday,
-         key_lines, dated, cands) = summary
+         key_lines, dated, cands, log) = summary
 
         def follow_ups() -> list[FollowUp]:  # built on first use: `list` never needs them
             built = []
@@ -103,15 +117,20 @@ def decode(path: str, blob: bytes) -> ParsedFile:
             cid, path, name, comp, role, list(emails), phone, linkedin, list(tags), status,
             _date(snooze) if snooze is not None else None,
             tuple(birthday) if birthday is not None else None,  # type: ignore[arg-type]
-            dict(key_lines), [(_date(day), line) for day, line in dated], follow_ups)
+            dict(key_lines), [(_date(day), line) for day, line in dated], follow_ups,
+            [Logged(_date(day), _clock(minutes), kind, klass)
+             for day, minutes, kind, klass in log])
     if company is not None:
-        parsed.company = Company(path, company[0], company[1])
+        name, target, why, stages = company
+        parsed.company = Company(path, name, target, why=why, stages=[
+            Stage(_date(day), stage, role, line, _date(expect) if expect is not None else None)
+            for day, stage, role, line, expect in stages])
     return parsed
 
 
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
-_RECORD_MODULES = ("core/parse.py", "core/rules.py", "core/model.py", "core/timeutil.py",
+_RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/rules.py", "core/model.py", "core/timeutil.py",
                    "core/yamlload.py", "core/validate.py", "core/config.py", "store/vault.py",
                    "store/index.py")
 
@@ -134,7 +153,8 @@ def fingerprint(config: Config) -> str:
                      sorted(config.kinds.values(), key=lambda k: k.name))
     tags = ",".join(f"{t}={c}" for t, c in sorted(config.cadence_tags.items()))
     return (f"{SCHEMA}|{__version__}|{_code_stamp()}|{config.timezone_name}|{kinds}|"
-            f"{config.nudge_after}|{config.nudge_limit}|{config.cadence_default}|{tags}")
+            f"{config.nudge_after}|{config.nudge_limit}|{config.cadence_default}|{tags}|"
+            f"{','.join(config.stages)}")
 
 
 class Index:

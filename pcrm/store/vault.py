@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Iterable, MutableMapping
 
 from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
-from pcrm.core.model import Company, Contact, Diagnostic, ParsedFile, Summary, contact_id
-from pcrm.core.parse import parse_company, parse_contact
+from pcrm.core.companyfile import parse_company
+from pcrm.core.model import Company, Contact, Diagnostic, Logged, ParsedFile, Summary, contact_id
+from pcrm.core.parse import parse_contact
 
 if TYPE_CHECKING:
     from pcrm.core.rules import FollowUp
@@ -179,7 +180,7 @@ def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list
 
 def summarize(contact: Contact, config: Config) -> Summary:
     """The index's form of a contact: no notes, follow-ups precomputed without today."""
-    from pcrm.core.rules import TODAY_FREE, pending
+    from pcrm.core.rules import TODAY_FREE, ordered, pending
 
     return Summary(
         id=contact.id, path=contact.path, name=contact.name, company=contact.company,
@@ -189,13 +190,14 @@ def summarize(contact: Contact, config: Config) -> Summary:
         key_lines={k: v for k, v in contact.key_lines.items()
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
-        pending=pending(contact, config, TODAY_FREE))
+        pending=pending(contact, config, TODAY_FREE),
+        log=[Logged(i.date, i.time, i.kind, i.klass) for i in ordered(contact.interactions)])
 
 
 def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
     """Parse one vault file by where it lives; contacts are summarized unless *full*."""
     if path.startswith(COMPANIES + "/"):
-        return parse_company(path, raw)
+        return parse_company(path, raw, config)
     parsed = parse_contact(path, raw, config)
     if not full and isinstance(parsed.contact, Contact):
         parsed.contact = summarize(parsed.contact, config)

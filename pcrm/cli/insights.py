@@ -1,0 +1,103 @@
+"""Commands over the whole vault: companies (targets and gaps), report (the habit)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+
+import click
+
+from pcrm.cli.app import App
+from pcrm.cli.group import cli, emit_json, parse_user_date, pass_app, report_skipped
+
+WIDTH = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def plain(text: str | None, width: int | None = None) -> str:
+    """Text from a file, safe for the terminal (no control characters), cut to *width*."""
+    text = _CONTROL.sub("", text or "")
+    if width is not None and len(text) > width:
+        text = text[:max(0, width - 1)] + "…"
+    return text
+
+
+def _next(person, today: dt.date) -> str:  # noqa: ANN001 - a companies.Person
+    item = person.next
+    if item is None:
+        return ""
+    late = (today - item.due).days
+    when = "today" if late == 0 else (f"{late}d late" if late > 0 else f"in {-late}d")
+    return f"{item.rule} {when}"
+
+
+def _company_lines(view, today: dt.date) -> list[str]:  # noqa: ANN001 - a CompanyView
+    from pcrm.insights.companies import GROUP_GOAL
+
+    title = plain(view.name, 60) + ("  (target)" if view.target else "")
+    lines = [click.style(title, bold=True)]
+    if view.why:
+        lines += textwrap.wrap(f"In: {plain(view.why)}", WIDTH - 2, initial_indent="  ",
+                               subsequent_indent="      ")
+    for app in view.applications:
+        expect = f", expect {app.expect.isoformat()}" if app.expect else ""
+        lines.append(plain(f"  Applied: {app.role}: {app.stage} since "
+                           f"{app.date.isoformat()}{expect}", WIDTH))
+    coverage = " · ".join(f"{group}s {count}" for group, count in view.coverage.items())
+    low, high = GROUP_GOAL
+    lines.append(f"  {coverage} (goal {low}-{high} each)" if view.target else f"  {coverage}")
+    for person in view.people:
+        lines.append(f"  {person.group:<9} {plain(person.name, 17):<17} "
+                     f"{plain(person.role, 13):<13} {person.state:<13} "
+                     f"{_next(person, today)}".rstrip())
+    if not view.people:
+        lines.append("  nobody yet: pcrm new \"Name\" --company "
+                     + plain(view.name, 30) if " " not in view.name else
+                     f"  nobody yet: pcrm new \"Name\" --company \"{plain(view.name, 30)}\"")
+    for gap in view.gaps:
+        lines.append(click.style(plain(f"  ! {gap}", WIDTH), fg="yellow"))
+    return lines
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True,
+              help="Every company with a file or contacts, not only the targets.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (spec 12).")
+@pass_app
+def companies(app: App, show_all: bool, as_json: bool) -> None:
+    """Target companies: their "In", applications, people by role, gaps.
+
+    A target is a company file with `target: true`. Its people are the
+    contacts whose `company:` names it (case-insensitive), grouped as engineer,
+    manager, recruiter or other (a tag naming the group, else words in
+    `role:`), each with their state: not contacted, messaged, replied, met or
+    quiet. A gap is a group with nobody in it, or a company where everyone
+    went quiet. The goal: about 5 targets, 1-2 people per group at each.
+
+    \b
+    Example:
+      pcrm companies
+      pcrm companies --all --json
+    """
+    from pcrm.insights.companies import TARGET_GOAL, build
+
+    snapshot = app.snapshot
+    today = app.today
+    views = build(snapshot.contacts, snapshot.companies, app.config, today, show_all=show_all)
+    if as_json:
+        emit_json({"today": today.isoformat(), "companies": [v.as_json() for v in views]})
+        return
+    report_skipped(snapshot.error_paths())
+    targets = sum(1 for view in views if view.target)
+    if not views:
+        click.echo("No target companies yet: add companies/NAME.md with 'target: true' "
+                   "(pcrm companies --all lists every company).")
+        return
+    lines: list[str] = []
+    for view in views:
+        lines += _company_lines(view, today) + [""]
+    more = TARGET_GOAL - targets
+    advice = f": pick {more} more" if more > 0 else ""
+    lines.append(f"{targets} target compan{'y' if targets == 1 else 'ies'} "
+                 f"(goal: about {TARGET_GOAL}){advice}.")
+    click.echo("\n".join(lines), color=app.color)

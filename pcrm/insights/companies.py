@@ -1,0 +1,174 @@
+"""Target companies (spec 12): people by role, their states, applications and gaps.
+
+Works on the index's records (contact summaries and company records), never on
+the files themselves, so that it stays fast on a large vault. Decisions where
+the spec is silent (also in the README):
+- A contact belongs to a company by its ``company:`` value, matched to the
+  company file's ``name:`` ignoring case, accents' composition and extra
+  spaces; a company named by contacts but with no file is listed too (not a
+  target), under the spelling most of its contacts use.
+- Archived contacts are left out; paused ones count.
+- Only targets have gaps. A gap is a group with no one in it ("Acme: no
+  recruiter yet"), or people who all went quiet.
+- An application is the stages of one role; its stage and date are those of
+  its latest heading (by date, then position in the file).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from pcrm.core.config import ROLE_GROUPS, Config
+from pcrm.core.model import Company, Stage, Summary
+from pcrm.core.rules import FollowUp, apply_today
+from pcrm.insights.roles import GROUPS, group_of, role_words
+from pcrm.insights.states import QUIET, state_of
+
+TARGET_GOAL = 5  # "about 5 target companies"
+GROUP_GOAL = (1, 2)  # "1-2 engineers, 1-2 managers, 1-2 recruiters"
+
+
+@dataclass
+class Person:
+    """A contact as seen from their company."""
+
+    contact: str
+    name: str
+    role: str | None
+    group: str
+    state: str
+    path: str
+    next: FollowUp | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"contact": self.contact, "name": self.name, "role": self.role,
+                "group": self.group, "state": self.state}
+
+
+@dataclass
+class Application:
+    """One role applied for: its latest stage."""
+
+    role: str
+    stage: str
+    date: dt.date
+    expect: dt.date | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"role": self.role, "stage": self.stage, "date": self.date.isoformat()}
+
+
+@dataclass
+class CompanyView:
+    """One company of ``pcrm companies``."""
+
+    name: str
+    target: bool
+    why: str | None
+    path: str | None  # the company file, if there is one
+    applications: list[Application] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> dict[str, int]:
+        counts = Counter(person.group for person in self.people)
+        return {group: counts[group] for group in ROLE_GROUPS}
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape of one ``companies --json`` entry (spec 12; locked by a test)."""
+        return {"name": self.name, "target": self.target, "why": self.why,
+                "applications": [a.as_json() for a in self.applications],
+                "people": [p.as_json() for p in self.people],
+                "coverage": self.coverage, "gaps": list(self.gaps)}
+
+
+def company_key(name: str) -> str:
+    """How company names are compared: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def applications(stages: Iterable[Stage]) -> list[Application]:
+    """Each role's latest stage, in the order the roles first appear in the file."""
+    latest: dict[str, Stage] = {}
+    for stage in stages:
+        key = company_key(stage.role)
+        best = latest.get(key)
+        if best is None or (stage.date, stage.line) >= (best.date, best.line):
+            latest[key] = stage
+    return [Application(s.role, s.stage, s.date, s.expect) for s in latest.values()]
+
+
+def _gaps(view: CompanyView) -> list[str]:
+    found = [f"{view.name}: no {group} yet"
+             for group, count in view.coverage.items() if count == 0]
+    if view.people and all(person.state == QUIET for person in view.people):
+        found.append(f"{view.name}: everyone went quiet: reach someone new")
+    return found
+
+
+def _person(contact: Summary, config: Config, words: dict, today: dt.date) -> Person:
+    upcoming = None
+    if contact.status == "active":
+        items = apply_today(contact.candidates, contact.snooze, today)
+        upcoming = items[0] if items else None
+    return Person(contact.id, contact.name, contact.role,
+                  group_of(contact.tags, contact.role, words),
+                  state_of(contact.log, config, today), contact.path, upcoming)
+
+
+def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
+          today: dt.date, *, show_all: bool = False) -> list[CompanyView]:
+    """The companies to show: targets (every company with *show_all*), targets first."""
+    views: dict[str, CompanyView] = {}
+    for company in sorted(companies, key=lambda c: c.path):
+        key = company_key(company.name)
+        if key not in views:  # two files for one name: the first one (by path) counts
+            views[key] = CompanyView(company.name, company.target, company.why, company.path,
+                                     applications(company.stages))
+    words = role_words(config)
+    spellings: dict[str, Counter] = {}
+    for contact in contacts:
+        if not contact.company or contact.status == "archived":
+            continue
+        key = company_key(contact.company)
+        view = views.get(key)
+        if view is None or view.path is None:
+            if not show_all:
+                continue
+            spellings.setdefault(key, Counter())[contact.company.strip()] += 1
+            if view is None:
+                view = views[key] = CompanyView(contact.company.strip(), False, None, None)
+        if view.target or show_all:
+            view.people.append(_person(contact, config, words, today))
+    for key, names in spellings.items():
+        views[key].name = names.most_common(1)[0][0]
+    chosen = [view for view in views.values() if view.target or show_all]
+    for view in chosen:
+        view.people.sort(key=lambda p: (GROUPS.index(p.group), p.name.casefold(), p.contact))
+        if view.target:
+            view.gaps = _gaps(view)
+    chosen.sort(key=lambda v: (not v.target, v.name.casefold(), v.path or ""))
+    return chosen
+
+
+def gap_summary(views: Iterable[CompanyView]) -> str | None:
+    """One line for ``status`` when a target has a gap, e.g. "2 targets lack a recruiter"."""
+    targets = [view for view in views if view.target and view.gaps]
+    if not targets:
+        return None
+    kinds: set[str] = set()
+    for view in targets:
+        for gap in view.gaps:
+            kinds.add(gap.split(": ", 1)[1])
+    count = len(targets)
+    plural = "s" if count != 1 else ""
+    if len(kinds) == 1:
+        (only,) = kinds
+        if only.startswith("no ") and only.endswith(" yet"):
+            return f"{count} target{plural} lack{'' if plural else 's'} a {only[3:-4]}"
+        return f"everyone went quiet at {count} target{plural}"
+    return f"{count} target{plural} {'have' if plural else 'has'} gaps"
