@@ -73,7 +73,7 @@ def test_the_probe_sees_click_when_it_is_imported(tmp_path: Path) -> None:
 
 
 HEAVY = ["git", "icalendar", "pcrm.git.repo", "pcrm.calendar.feed", "pcrm.calendar.server", "pcrm.git.hooks",
-         "pcrm.git.history", "frontmatter", "text_unidecode", "http.server"]
+         "pcrm.git.history", "frontmatter", "text_unidecode", "http.server", "spellchecker"]
 
 
 @pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["list"],

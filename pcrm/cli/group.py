@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "schedule": "status", "calendar": "feed", "serve": "feed",
     "hooks": "gitcmds", "history": "gitcmds", "sync": "gitcmds",
     "companies": "insights",
+    "draft": "draft",
 }
 
 
