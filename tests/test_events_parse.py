@@ -115,7 +115,7 @@ def test_a_link_never_matches_by_prefix_but_with_does() -> None:
     people, problems = resolve_mentions(parsed.event, PEOPLE)
     assert people == {"jane-doe": "with", "peter-chen": "with"}
     assert [p.message for p in problems] == [
-        "link [[ale]] matches no contact (create it with 'pcrm event --create-missing')"]
+        "link [[ale]] matches no contact (create it: pcrm event --create-missing events/fair.md)"]
 
 
 def test_unknown_names_warn_with_did_you_mean_and_companies_do_not() -> None:

@@ -15,7 +15,7 @@ from pcrm.core.errors import ConfigError, UsageError
 from pcrm.core.model import Contact
 from pcrm.core.timeutil import parse_iso_date
 from pcrm.store.paths import state_dir
-from pcrm.store.vault import Snapshot, find_vault, read_vault, resolve_contact
+from pcrm.store.vault import Snapshot, find_vault, read_vault, resolve_contact, with_events
 
 
 class App:
@@ -61,4 +61,5 @@ class App:
 
     def contact(self, query: str, *, must_parse: bool = False) -> Contact:
         """Find a contact; with *must_parse*, refuse one whose file has errors."""
-        return resolve_contact(self.root, self.snapshot, query, must_parse=must_parse)
+        person = resolve_contact(self.root, self.snapshot, query, must_parse=must_parse)
+        return with_events(person, self.snapshot)  # as the agenda sees them (spec 2.5)

@@ -166,7 +166,8 @@ def show(app: App, contact: str) -> None:
     for item in ordered(person.interactions):
         when = when_text(item.date, item.time)
         extra = f" (expect {item.expect.isoformat()})" if item.expect else ""
-        click.echo(f"  {when:<16} {item.kind:<10} {item.title}{extra}".rstrip())
+        source = f"  [{item.origin}]" if item.origin else ""
+        click.echo(f"  {when:<16} {item.kind:<10} {item.title}{extra}{source}".rstrip())
     click.echo("")
     click.echo(click.style("Follow-ups", bold=True), color=app.color)
     items = pending(person, app.config, app.today)

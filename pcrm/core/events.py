@@ -341,7 +341,7 @@ def resolve_mentions(note: EventNote, directory: Directory
                 note.path, mention.line, mention.col, "warning",
                 f"{where}{text} matches no contact"
                 + (f"; did you mean '{hint}'?" if hint else
-                   " (create it with 'pcrm event --create-missing')")))
+                   f" (create it: pcrm event --create-missing {note.path})")))
             continue
         if mention.how == "skip" or people.get(cid) == "skip":
             people[cid] = "skip"
@@ -377,6 +377,16 @@ def attendance(note: EventNote, directory: Directory, config: Config
             found[cid] = Interaction(note.date, note.time, note.kind,
                                      config.kinds[note.kind].klass, note.title, note.expect,
                                      note.line, EVENT_INDEX_BASE, notes, note.path)
+    return found
+
+
+def derive_all(notes: Iterable[EventNote], directory: Directory, config: Config
+               ) -> dict[str, list[Interaction]]:
+    """``{contact id: [the interaction each note gives them]}`` over all *notes*."""
+    found: dict[str, list[Interaction]] = {}
+    for note in notes:
+        for cid, interaction in attendance(note, directory, config).items():
+            found.setdefault(cid, []).append(interaction)
     return found
 
 

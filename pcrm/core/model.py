@@ -88,7 +88,8 @@ class Interaction:
 
     def label(self) -> str:
         """``interview on 2026-11-20`` (with the time when one was given)."""
-        return f"{self.kind} on {when_text(self.date, self.time)}"
+        source = f" ({self.origin})" if self.origin else ""
+        return f"{self.kind} on {when_text(self.date, self.time)}{source}"
 
 
 class Logged(NamedTuple):

@@ -55,10 +55,18 @@ class FollowUp:
 
     def as_json(self, today: dt.date) -> dict:
         """The shape of one ``status --json`` item (spec 4; locked by a test)."""
-        return {"contact": self.contact, "name": self.name, "company": self.company,
+        item = {"contact": self.contact, "name": self.name, "company": self.company,
                 "rule": self.rule, "due": self.due.isoformat(),
                 "overdue_days": self.overdue_days(today), "reason": self.reason,
                 "path": self.path}
+        if self.origin:
+            item["source"] = self.origin
+        return item
+
+    @property
+    def origin(self) -> str:
+        """The event note the follow-up comes from (``events/...``), else ""."""
+        return self.source.origin if self.source is not None else ""
 
 
 def interaction_key(interaction: Interaction, interactions: list[Interaction]) -> str:

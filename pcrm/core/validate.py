@@ -12,7 +12,8 @@ import re
 from collections import defaultdict
 from typing import Iterable, Mapping
 
-from pcrm.core.model import Diagnostic, ParsedFile
+from pcrm.core.events import Directory, resolve_mentions
+from pcrm.core.model import Diagnostic, EventNote, Mention, ParsedFile
 from pcrm.store.vault import Snapshot
 
 
@@ -28,9 +29,10 @@ def normalize_linkedin(url: str) -> str:
 def facts_of(parsed: ParsedFile) -> tuple:
     """What checking needs of one file, as plain values (the index stores them).
 
-    ``(problems, contact facts or None, company name or None)``, where a
-    problem is ``(line, col, severity, message)`` and contact facts are
-    ``(emails, linkedin, company, key lines, ((date ordinal, line), ...))``.
+    ``(problems, contact facts or None, company name or None, event mentions
+    or None)``, where a problem is ``(line, col, severity, message)``, contact
+    facts are ``(emails, linkedin, company, key lines, ((date ordinal, line),
+    ...), name)`` and an event note's mentions ``((ref, line, col, how), ...)``.
     """
     problems = tuple((d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
     contact = parsed.contact
@@ -38,8 +40,11 @@ def facts_of(parsed: ParsedFile) -> tuple:
     if contact is not None:
         person = (tuple(contact.emails), contact.linkedin, contact.company,
                   tuple(contact.key_lines.items()),
-                  tuple((day.toordinal(), line) for day, line in contact.dated))
-    return (problems, person, parsed.company.name if parsed.company else None)
+                  tuple((day.toordinal(), line) for day, line in contact.dated), contact.name)
+    mentions = None
+    if parsed.event is not None:
+        mentions = tuple((m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
+    return (problems, person, parsed.company.name if parsed.company else None, mentions)
 
 
 def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: dt.date,
@@ -53,11 +58,12 @@ def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: d
     wanted = set(only) if only is not None else None
     found = [d for d in problems if wanted is None or d.path in wanted]
     owners: dict[tuple[str, str], list[str]] = defaultdict(list)
-    companies = {name.casefold() for _p, _c, name in facts.values() if name}
+    companies = {name.casefold() for _p, _c, name, _m in facts.values() if name}
     now = today.toordinal()
-    for path, (diags, person, _company) in facts.items():
+    found.extend(_event_problems(facts, wanted))
+    for path, (diags, person, _company, _mentions) in facts.items():
         if person is not None:
-            emails, linkedin, _where, _lines, _dated = person
+            emails, linkedin, _where, _lines, _dated, _name = person
             for email in {e.casefold() for e in emails}:
                 owners[("email", email)].append(path)
             if linkedin:
@@ -67,7 +73,7 @@ def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: d
         found.extend(Diagnostic(path, *d) for d in diags)
         if person is None:
             continue
-        _emails, _linkedin, company, key_lines, dated = person
+        _emails, _linkedin, company, key_lines, dated, _name = person
         lines = dict(key_lines)
         if companies and company and company.casefold() not in companies:
             found.append(Diagnostic(path, lines.get("company", 1), 1, "warning",
@@ -86,6 +92,30 @@ def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: d
             line = dict(facts[path][1][3]).get(key, 1)
             found.append(Diagnostic(path, line, 1, "error", f"{key}: {value} is also in {others}"))
     return sorted(set(found))
+
+
+def _event_problems(facts: Mapping[str, tuple], wanted: set[str] | None) -> list[Diagnostic]:
+    """Names in event notes that match no contact (warnings with a "did you mean")."""
+    notes = {path: fact[3] for path, fact in facts.items()
+             if fact[3] and (wanted is None or path in wanted)}
+    if not notes:
+        return []
+    people = [(contact_id(path), fact[1][5]) for path, fact in facts.items()
+              if fact[1] is not None and path.startswith("contacts/")]
+    companies = [name for _p, _c, name, _m in facts.values() if name]
+    companies += [path[len("companies/"):-3] for path in facts if path.startswith("companies/")]
+    directory = Directory(people, companies)
+    found: list[Diagnostic] = []
+    for path, mentions in notes.items():
+        note = EventNote(path, "", None, mentions=[Mention(*m) for m in mentions])
+        found.extend(resolve_mentions(note, directory)[1])
+    return found
+
+
+def contact_id(path: str) -> str:
+    """``contacts/team/jane-doe.md`` -> ``team/jane-doe``."""
+    cid = path[len("contacts/"):] if path.startswith("contacts/") else path
+    return cid[:-3] if cid.endswith(".md") else cid
 
 
 def check_snapshot(snapshot: Snapshot, today: dt.date,

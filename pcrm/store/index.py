@@ -32,10 +32,10 @@ from typing import Any, Iterator
 
 from pcrm import __version__
 from pcrm.core.config import Config
-from pcrm.core.model import (Company, Contact, Diagnostic, Interaction, Logged, ParsedFile,
-                             Stage, Summary)
+from pcrm.core.model import (Block, Company, Contact, Diagnostic, EventNote, Interaction,
+                             Logged, Mention, ParsedFile, Stage, Summary)
 
-SCHEMA = 7
+SCHEMA = 8
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -60,7 +60,7 @@ def _encode_followup(item: Any) -> tuple:
     if source is not None:
         minutes = source.time.hour * 60 + source.time.minute if source.time else None
         src = (source.date.toordinal(), minutes, source.kind, source.klass, source.title,
-               _ord(source.expect), source.line, source.index)
+               _ord(source.expect), source.line, source.index, source.origin)
     due_at = item.due_at.isoformat() if item.due_at is not None else None
     return (item.rule, item.due.toordinal(), item.reason, item.source_key, due_at, src)
 
@@ -85,15 +85,36 @@ def encode(parsed: ParsedFile) -> bytes:
         company = (found.name, found.target, found.why,
                    tuple((s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
                          for s in found.stages))
-    return marshal.dumps((diags, summary, company))
+    return marshal.dumps((diags, summary, company, _encode_event(parsed.event)))
+
+
+def _encode_event(note: EventNote | None) -> tuple | None:
+    if note is None:
+        return None
+    minutes = note.time.hour * 60 + note.time.minute if note.time else None
+    return (note.title, _ord(note.date), minutes, note.kind, _ord(note.expect), note.line,
+            tuple((m.ref, m.line, m.col, m.how) for m in note.mentions),
+            tuple((b.line, b.text, b.refs) for b in note.blocks))
+
+
+def _decode_event(path: str, data: tuple | None) -> EventNote | None:
+    if data is None:
+        return None
+    title, day, minutes, kind, expect, line, mentions, blocks = data
+    return EventNote(path, title, _date(day) if day is not None else None,
+                     dt.time(minutes // 60, minutes % 60) if minutes is not None else None,
+                     kind, _date(expect) if expect is not None else None, line,
+                     [Mention(*m) for m in mentions],
+                     [Block(b_line, text, tuple(refs)) for b_line, text, refs in blocks])
 
 
 def decode(path: str, blob: bytes) -> ParsedFile:
     """The inverse of :func:`encode`."""
     from pcrm.core.rules import FollowUp
 
-    diags, summary, company = marshal.loads(blob)
-    parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in diags])
+    diags, summary, company, event = marshal.loads(blob)
+    parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in diags],
+                        event=_decode_event(path, event))
     if summary is not None:
         (cid, name, comp, role, emails, phone, linkedin, tags, status, snooze, birthday,
          key_lines, dated, cands, log) = summary
@@ -103,11 +124,11 @@ def decode(path: str, blob: bytes) -> ParsedFile:
             for rule, due, reason, key, due_at, src in cands:
                 source = None
                 if src is not None:
-                    day, minutes, kind, klass, title, expect, line, index = src
+                    day, minutes, kind, klass, title, expect, line, index, origin = src
                     clock = dt.time(minutes // 60, minutes % 60) if minutes is not None else None
                     source = Interaction(_date(day), clock, kind, klass, title,
                                          _date(expect) if expect is not None else None,
-                                         line, index)
+                                         line, index, "", origin)
                 built.append(FollowUp(
                     cid, name, comp, path, rule, _date(due), reason, source, key,
                     dt.datetime.fromisoformat(due_at) if due_at else None))
@@ -130,7 +151,8 @@ def decode(path: str, blob: bytes) -> ParsedFile:
 
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
-_RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/rules.py", "core/model.py", "core/timeutil.py",
+_RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py", "core/rules.py",
+                   "core/model.py", "core/timeutil.py",
                    "core/yamlload.py", "core/validate.py", "core/config.py", "store/vault.py",
                    "store/index.py")
 

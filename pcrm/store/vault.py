@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Iterable, MutableMapping
 from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
 from pcrm.core.companyfile import parse_company
-from pcrm.core.model import Company, Contact, Diagnostic, Logged, ParsedFile, Summary, contact_id
+from pcrm.core.events import EVENTS, Directory, derive_all, merge, parse_event
+from pcrm.core.model import (Company, Contact, Diagnostic, EventNote, Interaction, Logged,
+                             ParsedFile, Summary, contact_id)
 from pcrm.core.parse import parse_contact
 
 if TYPE_CHECKING:
@@ -69,6 +71,17 @@ class Snapshot:
     def companies(self) -> list[Company]:
         return [f.company for f in self.files.values() if f.company is not None]
 
+    @property
+    def events(self) -> list[EventNote]:
+        """The event notes that parse (``events/``), in path order."""
+        found = []
+        for path in self.files:
+            if path.startswith(EVENTS + "/"):
+                note = self.files[path].event
+                if note is not None:
+                    found.append(note)
+        return found
+
     def error_paths(self) -> list[str]:
         """The files with errors (skipped or partly read), sorted."""
         if self.briefs is not None:
@@ -87,7 +100,7 @@ class Snapshot:
             return agenda(self.contacts, self.config, today, days=days, tag=tag)
         horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
         chosen = []
-        for path, (_error, active, snooze, tags, cands) in self.briefs.items():
+        for path, (_error, active, snooze, tags, cands, _name) in self.briefs.items():
             if not active or (tag is not None and tag not in tags):
                 continue
             due = brief_due(cands, snooze, today)
@@ -102,16 +115,19 @@ def brief_of(parsed: ParsedFile) -> tuple:
 
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return (not parsed.ok, False, None, (), ())
+        return (not parsed.ok, False, None, (), (), None)
     cands = tuple((f.due.toordinal(), RULES.index(f.rule)) for f in contact.candidates)
     snooze = contact.snooze.toordinal() if contact.snooze else None
-    return (not parsed.ok, contact.status == "active", snooze, tuple(contact.tags), cands)
+    # The name too: event notes resolve [[Name]] links without decoding every record.
+    return (not parsed.ok, contact.status == "active", snooze, tuple(contact.tags), cands,
+            contact.name)
 
 
 def is_vault_file(path: str) -> bool:
-    """True for the files pcrm owns: ``contacts/**.md`` and ``companies/**.md``."""
+    """True for the files pcrm owns: ``contacts/**.md``, ``companies/**.md``, ``events/**.md``."""
     parts = path.split("/")
-    return (len(parts) >= 2 and parts[0] in (CONTACTS, COMPANIES) and path.endswith(".md")
+    return (len(parts) >= 2 and parts[0] in (CONTACTS, COMPANIES, EVENTS)
+            and path.endswith(".md")
             and not any(part.startswith(".") for part in parts))
 
 
@@ -125,7 +141,7 @@ def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list
     """
     found: list[tuple[str, str, os.stat_result | None]] = []
     problems: list[Diagnostic] = []
-    for top in (CONTACTS, COMPANIES):
+    for top in (CONTACTS, COMPANIES, EVENTS):
         base = root / top
         if not base.is_dir():
             continue
@@ -198,6 +214,8 @@ def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> P
     """Parse one vault file by where it lives; contacts are summarized unless *full*."""
     if path.startswith(COMPANIES + "/"):
         return parse_company(path, raw, config)
+    if path.startswith(EVENTS + "/"):
+        return parse_event(path, raw, config)
     parsed = parse_contact(path, raw, config)
     if not full and isinstance(parsed.contact, Contact):
         parsed.contact = summarize(parsed.contact, config)
@@ -239,9 +257,71 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
         from pcrm.store.index import cached_parse  # noqa: PLC0415 - sqlite only when reading
 
         files, briefs, facts = cached_parse(root, config, found, with_facts=with_facts)
-        return Snapshot(config, files, problems, briefs, facts)
-    files = {path: read_file(path, absolute, config) for path, absolute, _info in found}
-    return Snapshot(config, files, problems)
+        snapshot = Snapshot(config, files, problems, briefs, facts)
+    else:
+        snapshot = Snapshot(config, {path: read_file(path, absolute, config)
+                                     for path, absolute, _info in found}, problems)
+    apply_events(root, snapshot)
+    return snapshot
+
+
+def directory_of(snapshot: Snapshot) -> Directory:
+    """The snapshot's contacts by id and name (for event notes), and its company names."""
+    people: list[tuple[str, str]] = []
+    if snapshot.briefs is not None:  # names from the briefs: no record is decoded
+        for path, brief in snapshot.briefs.items():
+            if path.startswith(CONTACTS + "/") and brief[5] is not None:
+                people.append((contact_id(path), brief[5]))
+    else:
+        people = [(c.id, c.name) for c in snapshot.contacts]
+    companies: list[str] = []
+    for path in snapshot.files:
+        if path.startswith(COMPANIES + "/"):
+            companies.append(path[len(COMPANIES) + 1:-3])
+            company = snapshot.files[path].company
+            if company is not None:
+                companies.append(company.name)
+    return Directory(people, companies)
+
+
+def event_interactions(snapshot: Snapshot) -> dict[str, list[Interaction]]:
+    """``{contact id: [the interaction each event note gives them]}`` (spec 2.5)."""
+    notes = snapshot.events
+    return derive_all(notes, directory_of(snapshot), snapshot.config) if notes else {}
+
+
+def with_events(contact: Contact, snapshot: Snapshot) -> Contact:
+    """*contact* (parsed in full) with the interactions event notes give them, merged in."""
+    extra = event_interactions(snapshot).get(contact.id, [])
+    if extra:
+        contact.interactions = merge(contact.interactions, extra)
+    return contact
+
+
+def apply_events(root: Path, snapshot: Snapshot) -> list[str]:
+    """Derive again the follow-ups of the people event notes name; their paths.
+
+    Each one's file is parsed in full and summarized with the event
+    interactions merged in, replacing its record and brief in *snapshot*;
+    every other contact stays as the index gave it.
+    """
+    if not any(path.startswith(EVENTS + "/") for path in snapshot.files):
+        return []
+    changed = []
+    for cid, extra in sorted(event_interactions(snapshot).items()):
+        path = f"{CONTACTS}/{cid}.md"
+        if path not in snapshot.files:
+            continue
+        parsed = read_file(path, root / path, snapshot.config, full=True)
+        if not isinstance(parsed.contact, Contact):
+            continue
+        parsed.contact.interactions = merge(parsed.contact.interactions, extra)
+        parsed.contact = summarize(parsed.contact, snapshot.config)
+        snapshot.files[path] = parsed
+        if snapshot.briefs is not None:
+            snapshot.briefs[path] = brief_of(parsed)
+        changed.append(path)
+    return changed
 
 
 def _fold(text: str) -> str:
