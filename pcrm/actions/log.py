@@ -4,10 +4,17 @@ Only bytes are appended (the file's own line ending, one blank line before the
 heading); every file is checked to read back with exactly one more
 interaction before any file is written, and each write refuses if its file
 changed since it was read.
+
+Several contacts (a panel interview) are all or none: each gets its own
+heading naming the others ("onsite panel, with Raj Kumar and Sofia Alvarez");
+every contact is resolved, every file locked, read, checked and found writable
+before the first write; if a write still fails, the files already written get
+their old bytes back.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -15,10 +22,11 @@ from typing import Sequence
 from pcrm.actions import commit as committing
 from pcrm.core.config import Config, unknown_kind
 from pcrm.core.edit import append_heading
-from pcrm.core.errors import ConflictError, RefusedEdit, UsageError
+from pcrm.core.errors import ConflictError, PcrmError, RefusedEdit, UsageError, WriteError
 from pcrm.core.model import Contact, heading_text
 from pcrm.core.parse import parse_contact
 from pcrm.store.files import read_for_edit, write_atomic
+from pcrm.store.locks import locked
 from pcrm.store.vault import resolve_contacts
 
 
@@ -26,10 +34,26 @@ from pcrm.store.vault import resolve_contacts
 class Logged:
     """What :func:`log_interaction` did: the heading, the files, the commit (if any)."""
 
-    heading: str
+    heading: str  # the first contact's heading
     paths: list[str]
     message: str  # the commit message (used when a commit was asked for)
     commit: str | None = None
+    headings: tuple[str, ...] = ()  # one per path (they name the others)
+
+
+def names_text(names: Sequence[str]) -> str:
+    """``Raj Kumar``, ``Raj Kumar and Sofia Alvarez``, ``A, B and C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def with_others(text: str, others: Sequence[str]) -> str:
+    """*text* naming the other people met: ``onsite panel, with Raj Kumar and Sofia Alvarez``."""
+    if not others:
+        return text
+    suffix = f"with {names_text(others)}"
+    return f"{text.strip()}, {suffix}" if text.strip() else suffix
 
 
 def interaction_heading(config: Config, kind: str, text: str, date: dt.date,
@@ -78,14 +102,54 @@ def log_interaction(root: Path, config: Config, contacts: Sequence[Contact | str
         if today is None:
             raise TypeError("log_interaction needs a date or today")
         date = today
-    heading = interaction_heading(config, kind, text, date, time, expect)
+    interaction_heading(config, kind, text, date, time, expect)  # bad input: before any lookup
     people = resolve_contacts(root, config, contacts, must_parse=True)
     committing.prepare(root, commit)
-    edits = [(person, *_appended(root, person, heading, config)) for person in people]
-    for person, old, new in edits:
-        write_atomic(root / person.path, new, expected=old)
+    names = [person.name for person in people]
+    headings = [interaction_heading(config, kind, with_others(text, names[:n] + names[n + 1:]),
+                                    date, time, expect) for n in range(len(people))]
+    with locked(root, [person.path for person in people]):
+        edits = [(person, *_appended(root, person, heading, config))
+                 for person, heading in zip(people, headings)]
+        for person, _old, _new in edits:
+            _must_be_writable(root / person.path, person.path)
+        _write_all(root, [(person.path, old, new) for person, old, new in edits])
     paths = [person.path for person in people]
-    names = ", ".join(person.name for person in people)
-    message = f"log: {kind.lower()} with {names}"
+    message = f"log: {kind.lower()} with {', '.join(names)}"
     made = committing.commit_written(root, paths, message) if commit else None
-    return Logged(heading, paths, message, made)
+    return Logged(headings[0], paths, message, made, tuple(headings))
+
+
+def _must_be_writable(target: Path, path: str) -> None:
+    """Refuse before the first write a file (or folder) that cannot be written."""
+    try:
+        info = target.stat()
+    except OSError as exc:
+        raise WriteError(f"cannot read: {exc.strerror}; nothing was written", path=path) from None
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise WriteError("file is read-only; nothing was written", path=path)
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise WriteError("its folder is read-only; nothing was written", path=path)
+
+
+def _write_all(root: Path, edits: list[tuple[str, bytes, bytes]]) -> None:
+    """Write every (path, old, new); if one fails, put the written ones back, then raise."""
+    done: list[tuple[str, bytes, bytes]] = []
+    for path, old, new in edits:
+        try:
+            write_atomic(root / path, new, expected=old)
+        except PcrmError as exc:
+            failed = [p for p, o, n in done if not _restore(root / p, o, n)]
+            undone = (f"; could not restore {', '.join(failed)}: check them" if failed else
+                      "; nothing was written" if not done else
+                      f"; {len(done)} file(s) already written were restored, nothing changed")
+            raise type(exc)(exc.message.split("; nothing")[0] + undone, path=exc.path) from None
+        done.append((path, old, new))
+
+
+def _restore(target: Path, old: bytes, new: bytes) -> bool:
+    try:
+        write_atomic(target, old, expected=new)
+    except PcrmError:
+        return False
+    return True

@@ -72,7 +72,7 @@ def _who(item: FollowUp) -> str:
 
 
 @cli.command()
-@click.argument("contact")
+@click.argument("contacts", metavar="CONTACT[,CONTACT...]")
 @click.argument("kind")
 @click.argument("text", required=False, default="")
 @click.option("--date", "date_", metavar="DATE", help="When it happened: YYYY-MM-DD, "
@@ -80,18 +80,23 @@ def _who(item: FollowUp) -> str:
 @click.option("--time", "time_", metavar="HH:MM", help="The time, for timed deadlines.")
 @click.option("--expect", metavar="DATE", help="A date they promised news by "
               "(YYYY-MM-DD or 1w = in a week).")
-@click.option("--commit", is_flag=True, help="Commit this file (only) to Git.")
+@click.option("--commit", is_flag=True, help="Commit the files written (only them), in one commit.")
 @pass_app
-def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: str | None,
+def log(app: App, contacts: str, kind: str, text: str, date_: str | None, time_: str | None,
         expect: str | None, commit: bool) -> None:
-    """Log an interaction: appends a heading to the contact's file, nothing else.
+    """Log an interaction: appends a heading to each contact's file, nothing else.
 
     KIND is one of the vault's kinds (interview, coffee, call, meeting, chat,
     event, email, message, linkedin, connect, sent, reply, received, note).
 
+    Several people at once (a panel): name them separated by commas. Each file
+    gets its own heading naming the others, the same --expect for all; either
+    every file is written or none is.
+
     \b
     Example:
       pcrm log jane interview "onsite, met Peter too" --time 15:00 --expect 2026-12-09
+      pcrm log priya,raj,sofia interview "onsite panel" --time 10:00 --commit
       pcrm log jane email "thank-you note" --commit
       pcrm log "Jane Doe" reply --date yesterday
     """
@@ -99,6 +104,9 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
     from pcrm.core.timeutil import parse_clock
 
     today = app.today
+    named = [part.strip() for part in contacts.split(",")]
+    if not all(named):
+        raise UsageError(f"CONTACT: an empty name in '{contacts}' (write a,b,c)")
     day = parse_user_date(date_, today, future=False, option="--date") if date_ else today
     clock = None
     if time_:
@@ -107,10 +115,10 @@ def log(app: App, contact: str, kind: str, text: str, date_: str | None, time_: 
         except ValueError as exc:
             raise UsageError(f"--time: {exc}") from None
     promised = parse_user_date(expect, today, future=True, option="--expect") if expect else None
-    logged = log_interaction(app.root, app.config, [contact], kind, text, day, clock, promised,
+    logged = log_interaction(app.root, app.config, named, kind, text, day, clock, promised,
                              commit=commit)
-    for path in logged.paths:
-        click.echo(f"Logged in {path}: {logged.heading}")
+    for path, heading in zip(logged.paths, logged.headings):
+        click.echo(f"Logged in {path}: {heading}")
     if logged.commit:
         click.echo(f"Committed: {logged.message}")
 
