@@ -48,7 +48,7 @@ NAMES_GREETING = re.compile(
 NOT_COMPANY = frozenset("""i i'm i've i'd i'll monday tuesday wednesday thursday friday
 saturday sunday january february march april june july august september october november
 december english""".split())
-COMPANY_CUE = re.compile(r"\b(?:at|join|joining|with|for|from|to|of|about)\s+$", re.I)
+COMPANY_CUE = re.compile(r"\b(?:at|in|join|joining|with|for|from|to|of|about)\s+$", re.I)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def note_context(config: Config | None = None, root: Path | None = None,
     if config is None or today is None:
         raise ValueError("a contact's context needs the config and today")
     _rule, source, _notice = pick(contact, config, today, None)
-    notes = f"{source.title}\n\n{source.notes}" if source is not None else None
+    notes = f"{source.notes}\n\n{source.title}" if source is not None else None
     own = name_words(mine, contact.name, contact.company)
     return NoteContext(company=contact.company, notes=notes,
                        about=source.label() if source is not None else "",

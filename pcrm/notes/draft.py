@@ -79,9 +79,18 @@ def points_of(interaction: Interaction | None) -> list[str]:
 
 
 def _plain(line: str) -> str:
-    """Markdown links and wiki links as their text."""
+    """Markdown links and wiki links as their text (``[[jane-doe]]`` as ``Jane Doe``)."""
     line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)
-    return re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", line)
+    return re.sub(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", _link_text, line)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    if match.group(2):
+        return match.group(2)
+    target = match.group(1).split("#")[0].split("/")[-1].removesuffix(".md")
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", target):  # an id: jane-doe
+        return " ".join(part.capitalize() for part in re.sub(r"-\d+$", "", target).split("-"))
+    return target
 
 
 def pick(contact: Contact, config: Config, today: dt.date, rule: str | None

@@ -117,7 +117,7 @@ def load_template(file: Path, source: str, fallback: Template | None = None) -> 
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for the opening ---
+        line = mark.line + 1 if mark is not None else 1  # its text starts on the --- line
         raise TemplateError(f"bad front-matter: {getattr(exc, 'problem', exc)}",
                             path=source, line=line) from None
     subject = post.metadata.get("subject")

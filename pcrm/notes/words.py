@@ -55,7 +55,7 @@ available availability question questions answer answers offer offered reply mes
 note letter connect connecting connected connection network networking linkedin
 everything something anything things thing way ways new more even able feel felt believe
 make made find found first last little bit quick quickly whole part ask asked asking
-mention mentioned promise promised owe said told tell let send sent
+mention mentioned promise promised owe said told tell let send sent point points
 """.split())
 
 GENERIC_COMPANY = re.compile(
