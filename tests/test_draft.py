@@ -136,6 +136,36 @@ def test_a_panel_gets_one_note_each_with_their_own_points(panel, run) -> None:
                 assert found is (name == note["contact"]), (name, point)
 
 
+def test_a_panel_from_an_event_note(vault, run) -> None:
+    root = vault({
+        "contacts/jane.md": person("Jane Doe", ""),
+        "contacts/peter.md": person("Peter Chen", ""),
+        "contacts/rachel.md": person("Rachel Green", ""),
+        "events/2026-11-21-onsite.md": """
+            ---
+            kind: interview
+            time: "14:00"
+            with: [jane, peter, rachel]
+            ---
+            # Onsite panel at Acme
+
+            [[jane]] walked me through the hiring plan for 2027.
+
+            [[peter]] showed his CRDT prototype for offline sync.
+
+            [[rachel|Rachel]] liked my VoiceOver audit.
+            """}, config=CONFIG)
+    result = run(root, "draft", "jane", "peter", "rachel", "--json")
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)
+    assert [n["rule"] for n in notes] == ["thank-you"] * 3
+    bodies = {n["contact"]: n["body"] for n in notes}
+    assert "- Jane walked me through the hiring plan for 2027." in bodies["jane"]
+    assert "- Peter showed his CRDT prototype for offline sync." in bodies["peter"]
+    assert "CRDT" not in bodies["jane"] and "CRDT" not in bodies["rachel"]
+    assert "- Rachel liked my VoiceOver audit." in bodies["rachel"]
+
+
 def test_several_contacts_in_text_are_headed(panel, run) -> None:
     result = run(panel, "draft", "jane", "peter")
     assert result.stdout.startswith("==> Jane Doe (thank-you) <==\nSubject: ")
