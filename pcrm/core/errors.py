@@ -83,5 +83,9 @@ class GitError(PcrmError):
     """A git command failed, or the vault is not a Git repository."""
 
 
+class ImportFormatError(PcrmError):
+    """A file given to ``pcrm import`` is not in the format it was said to be."""
+
+
 class ServeError(PcrmError):
     """The feed server cannot start as asked."""

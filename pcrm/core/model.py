@@ -124,6 +124,7 @@ class Contact:
     cadence_set: bool = False  # True when the file says `cadence:` (even none)
     follow_up: dt.date | None = None
     snooze: dt.date | None = None
+    connected: dt.date | None = None  # when they connected on LinkedIn (set by imports)
     status: str = "active"
     birthday: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     body: str = ""

@@ -31,7 +31,7 @@ from frontmatter.default_handlers import YAMLHandler
 from pcrm.core import yamlload
 
 KEY_ORDER = ("name", "company", "role", "email", "phone", "linkedin", "website", "github",
-             "tags", "cadence", "follow_up", "snooze", "status", "birthday")
+             "connected", "tags", "cadence", "follow_up", "snooze", "status", "birthday")
 ALWAYS_QUOTED = frozenset({"phone"})
 # Unicode line breaks (NEL, U+2028/9) written raw would fold the line: escape them.
 _BREAKS = "\x85\u2028\u2029"

@@ -194,7 +194,7 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
             problem_at("cadence", str(exc))
             contact.cadence_set = False
 
-    for key in ("follow_up", "snooze"):
+    for key in ("follow_up", "snooze", "connected"):
         value = data.get(key)
         if value is None:
             continue

@@ -26,11 +26,12 @@ def read_for_edit(target: Path) -> bytes:
                          path=str(target)) from None
 
 
-def write_new_file(folder: Path, stem: str, data: bytes, *, limit: int = 1000) -> Path:
+def write_new_file(folder: Path, stem: str, data: bytes, *, limit: int = 1000,
+                   durable: bool = True) -> Path:
     """Write *data* to ``folder/stem.md``, else ``stem-2.md``, ``stem-3.md``...; the path.
 
     Never overwrites: a name taken meanwhile (by another run) is skipped. The
-    folder is created if needed.
+    folder is created if needed. *durable*: see :func:`write_atomic`.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -41,7 +42,7 @@ def write_new_file(folder: Path, stem: str, data: bytes, *, limit: int = 1000) -
         if target.exists():
             continue
         try:
-            write_atomic(target, data, expected=None)
+            write_atomic(target, data, expected=None, durable=durable)
         except ConflictError:
             continue
         return target
@@ -53,7 +54,7 @@ REPLACE = object()
 
 
 def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
-                 mode: int | None = None) -> None:
+                 mode: int | None = None, durable: bool = True) -> None:
     """Replace *target* with *new* atomically, refusing if it is no longer *expected*.
 
     *expected* is what was read before the edit (None: the file must not exist;
@@ -63,7 +64,9 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
     file it points to is replaced, the link stays), and a file without write
     permission is refused even for root: read-only is the user's way of saying
     "do not touch". *mode* defaults to the existing file's permissions, else to
-    what a plain ``open()`` would give.
+    what a plain ``open()`` would give. With ``durable=False`` the data is not
+    flushed to disk file by file: a caller writing thousands of files (an
+    import) calls ``os.sync()`` once at the end instead.
     """
     target = Path(os.path.realpath(target))
     folder = target.parent
@@ -75,7 +78,8 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
         with os.fdopen(fd, "wb") as handle:
             handle.write(new)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if mode is None:
             try:
                 mode = target.stat().st_mode & 0o7777
