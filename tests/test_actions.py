@@ -32,9 +32,12 @@ def test_log_interaction_to_several_contacts_at_once(vault) -> None:
     done = log_interaction(root, load_config(root), ["jane", "bob", "Jane"], "Coffee", "chat",
                            TODAY, dt.time(9, 30), TODAY + dt.timedelta(days=7))
     assert done.paths == ["contacts/jane.md", "contacts/bob.md"]  # Jane once
-    assert done.heading == "## 2026-11-22 09:30 coffee: chat (expect 2026-11-29)"
-    for name in ("jane", "bob"):
-        assert (root / f"contacts/{name}.md").read_text().endswith(done.heading + "\n")
+    # each heading names the others (spec 4: a panel)
+    assert done.headings == ("## 2026-11-22 09:30 coffee: chat, with Bob (expect 2026-11-29)",
+                             "## 2026-11-22 09:30 coffee: chat, with Jane (expect 2026-11-29)")
+    assert done.heading == done.headings[0]
+    for name, heading in zip(("jane", "bob"), done.headings):
+        assert (root / f"contacts/{name}.md").read_text().endswith(heading + "\n")
     assert done.message == "log: coffee with Jane, Bob" and done.commit is None
 
 
