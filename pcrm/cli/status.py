@@ -72,7 +72,7 @@ def _who(item: FollowUp) -> str:
 
 
 @cli.command()
-@click.argument("contacts", metavar="CONTACT[,CONTACT...]")
+@click.argument("contacts", metavar="CONTACT")
 @click.argument("kind")
 @click.argument("text", required=False, default="")
 @click.option("--date", "date_", metavar="DATE", help="When it happened: YYYY-MM-DD, "
@@ -89,7 +89,7 @@ def log(app: App, contacts: str, kind: str, text: str, date_: str | None, time_:
     KIND is one of the vault's kinds (interview, coffee, call, meeting, chat,
     event, email, message, linkedin, connect, sent, reply, received, note).
 
-    Several people at once (a panel): name them separated by commas. Each file
+    CONTACT may name several people (a panel): a,b,c separated by commas. Each file
     gets its own heading naming the others, the same --expect for all; either
     every file is written or none is.
 
