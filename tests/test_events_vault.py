@@ -106,3 +106,16 @@ def test_editing_an_event_note_changes_only_its_people(vault, run) -> None:
     assert "jane-doe" not in after  # no longer named: no thank-you
     assert after["peter-chen"]["reason"].startswith("thank-you after event on 2026-11-18 10:00")
     assert after["sam-okafor"] == before["sam-okafor"]
+
+
+def test_the_feed_description_names_the_event_note(vault, run, tmp_path: Path) -> None:
+    import icalendar
+
+    root = vault({**people(), FAIR_PATH: FAIR})
+    out = tmp_path / "feed.ics"
+    assert run(root, "calendar", "-o", str(out), today="2026-11-19").exit_code == 0
+    feed = icalendar.Calendar.from_ical(out.read_bytes())
+    described = {str(e["summary"]): str(e["description"]) for e in feed.walk("VEVENT")}
+    jane = described["Thank-you: Jane Doe"]
+    assert f"Event note: {FAIR_PATH}" in jane and "File: contacts/jane-doe.md" in jane
+    assert "Event note" not in described["Thank-you: Sam Okafor"]

@@ -179,6 +179,8 @@ def _description(item: FollowUp, config: Config) -> str:
         # Not its notes: they are the user's private words, and the index
         # that reading commands use does not keep them.
         lines.append(f"Follows: {heading}")
+        if source.origin:
+            lines.append(f"Event note: {source.origin}")
     lines.append(f"File: {item.path}")
     return "\n".join(lines)
 

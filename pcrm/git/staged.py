@@ -32,11 +32,12 @@ from pcrm.git import repo as git
 from pcrm.core.config import CONFIG_NAME, Config, parse_config
 from pcrm.core.errors import ConfigError
 from pcrm.core.model import Diagnostic, ParsedFile
+from pcrm.core.events import EVENTS, link_target
 from pcrm.store.vault import COMPANIES, CONTACTS, Snapshot, is_vault_file, parse_files
 
 # Only these parts of the repository are pcrm's; asking git for nothing else
 # keeps ls-files and diff fast in a vault that is also a big notes repository.
-PATHSPECS = [CONTACTS, COMPANIES, CONFIG_NAME]
+PATHSPECS = [CONTACTS, COMPANIES, EVENTS, CONFIG_NAME]
 
 # Symbolic links and submodules have no Markdown content to check in the index.
 _REGULAR_MODES = ("100644", "100755")
@@ -90,6 +91,7 @@ def staged_diagnostics(root: Path, config: Config, today: dt.date) -> list[Diagn
         if not whole:
             related = git.grep_staged(root, _related(files[p] for p in changed_files),
                                       [CONTACTS]) - files.keys()
+            related |= _named_by_events(root, [files[p] for p in changed_files]) - files.keys()
             if related:
                 files.update(read_staged(reader, root, config, _blobs(root, sorted(related))))
 
@@ -122,6 +124,24 @@ def _related(changed: Iterable[ParsedFile]) -> list[str]:
         if contact.linkedin:
             needles.append(normalize_linkedin(contact.linkedin))
     return needles
+
+
+def _named_by_events(root: Path, changed: list[ParsedFile]) -> set[str]:
+    """The staged contacts the changed event notes may name (to resolve their names).
+
+    An id or id prefix is matched against the staged contact paths; a name is
+    searched for in the staged contacts' text (a superset of the real matches).
+    """
+    refs = [m.ref for parsed in changed if parsed.event is not None
+            for m in parsed.event.mentions]
+    if not refs:
+        return set()
+    paths = [e.path for e in git.staged_entries(root, [CONTACTS]) if is_vault_file(e.path)]
+    folded = [link_target(ref).casefold() for ref in refs]
+    found = {path for path in paths
+             if any(path[len(CONTACTS) + 1:-3].casefold().startswith(ref)
+                    or path.rsplit("/", 1)[-1][:-3].casefold().startswith(ref) for ref in folded)}
+    return found | git.grep_staged(root, refs, [CONTACTS])
 
 
 def _parse_staged_config(raw: bytes) -> Config | Diagnostic:
