@@ -53,7 +53,7 @@ CASES = [
     ("status.md", "---\nname: Jane\nstatus: gone\n---\n", 3, "status: must be active", "error"),
     ("typo.md", contact(log="## 11/18/2026 email: hi\n"), 6, "looks like an interaction",
      "warning"),
-    ("future.md", contact(log="## 2027-01-05 coffee: planned\n"), 6,
+    ("future.md", contact(log="## 2027-01-05 email: scheduled send\n"), 6,
      "interaction dated in the future", "warning"),
     ("huge.md", b"---\nname: Big\n---\n" + b"x" * (10 * 1024 * 1024), 1, "file is too large",
      "error"),

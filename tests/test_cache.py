@@ -80,7 +80,8 @@ def test_every_change_is_reflected(vault) -> None:
     a = root / "contacts/a.md"
     a.write_text(a.read_text() + "\n## 2026-11-21 email: thanks\n")
     _bump(a)
-    assert [(i["contact"], i["rule"]) for i in _status(root)] == [("b", "nudge"), ("a", "nudge")]
+    assert [(i["contact"], i["rule"]) for i in _status(root)] == [("b", "nudge"),
+                                                                  ("a", "check-in")]
     # add
     (root / "contacts/c.md").write_text(contact("C", log="## 2026-11-21 coffee\n"))
     assert {i["contact"] for i in _status(root)} == {"a", "b", "c"}
@@ -215,7 +216,7 @@ def test_same_results_with_and_without_cache(tmp_path_factory, people) -> None:
 def test_check_is_the_same_from_the_index(vault, run) -> None:
     root = vault({
         "contacts/a.md": contact("A", email="same@x.example", company="Nowhere",
-                                 log="## 2027-01-01 coffee: future\n"),
+                                 log="## 2027-01-01 email: future\n"),
         "contacts/b.md": contact("B", email="Same@x.example",
                                  linkedin="https://linkedin.com/in/b"),
         "contacts/c.md": contact("C", linkedin="https://www.linkedin.com/in/B/"),

@@ -249,11 +249,16 @@ def test_list_json(example, run) -> None:
     assert [c["id"] for c in data] == ["fatima-zahra", "jane-doe", "peter-chen", "rachel-green"]
     jane = data[1]
     assert set(jane) == {"id", "name", "company", "role", "email", "phone", "tags", "status",
-                         "last", "path"}
+                         "last", "path", "quiet"}
+    assert jane["quiet"] is False
     assert jane["email"] == ["jane@acme.example"] and jane["phone"] == "+1 555 0100"
     assert jane["last"] == "2026-11-20" and jane["path"] == "contacts/jane-doe.md"
     everyone = json.loads(run(example, "list", "--json").output)
-    assert len(everyone) == 20 and {"paused", "archived"} <= {c["status"] for c in everyone}
+    assert len(everyone) == 21 and {"paused", "archived"} <= {c["status"] for c in everyone}
+    # Omar never answered two nudges: he has gone quiet (spec 3).
+    assert [c["id"] for c in everyone if c["quiet"]] == ["omar-haddad"]
+    before = json.loads(run(example, "list", "--json", today="2026-11-11").output)
+    assert [c["id"] for c in before if c["quiet"]] == []  # his last nudge's week was not up
 
 
 def test_show_card_log_and_follow_ups(example, run) -> None:
@@ -268,7 +273,8 @@ def test_show_card_log_and_follow_ups(example, run) -> None:
         ["2026-11-20", "18:30", "email"]]
     assert "(expect 2026-11-25)" in log[1]
     follow = out.split("Follow-ups\n")[1]
-    assert "Check-in       due 2026-11-26: no news by 2026-11-25" in follow
+    # 11-26 and 11-27 are holidays in the example vault: the check-in moves to Monday.
+    assert "Check-in       due 2026-11-30: no news by 2026-11-25" in follow
     assert "[rule check-in]" in follow
 
 
@@ -321,7 +327,7 @@ def test_lookup_not_found(example, run) -> None:
 
 def test_vault_from_option_env_and_parent_folders(example, monkeypatch, tmp_path: Path) -> None:
     by_option = invoke("--vault", str(example), "--today", "2026-11-22", "list", "--json")
-    assert len(json.loads(by_option.output)) == 20
+    assert len(json.loads(by_option.output)) == 21
     by_env = invoke("--today", "2026-11-22", "list", "--json",
                     env={"PCRM_VAULT": str(example)})
     assert by_env.output == by_option.output
@@ -451,7 +457,7 @@ def test_status_skips_a_broken_file_and_says_so(example, run) -> None:
 def test_status_text(example, run) -> None:
     out = run(example, "status").output
     sections = [line for line in out.splitlines() if line and not line.startswith(" ")]
-    assert sections == ["Overdue (5)", "Today (3)", "Next 7 days (7)"]
+    assert sections == ["Overdue (5)", "Today (2)", "Next 7 days (6)"]
     assert re.search(r"Jane Doe \(Acme\)\s+Thank-you\s+2026-11-21\s+1 day late\s+thank-you "
                      r"after interview on 2026-11-20", out)
     assert re.search(r"David Levy \(Initech\)\s+Thank-you\s+2026-11-23\s+tomorrow", out)
@@ -482,7 +488,7 @@ def test_python_m_pcrm_status(example, tmp_path: Path) -> None:
     assert done.stderr == ""
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
     assert done.stdout.startswith("Overdue (5)\n")
-    assert "Jane Doe (Acme)" in done.stdout and "Today (3)" in done.stdout
+    assert "Jane Doe (Acme)" in done.stdout and "Today (2)" in done.stdout
     # Twice: the second run reads the cache and says the same.
     again = subprocess.run([sys.executable, "-m", "pcrm", "--vault", str(example), "--today",
                             "2026-11-22", "status"], capture_output=True, text=True,

@@ -16,6 +16,7 @@ from pcrm.core.rules import RULES
 from helpers import contact
 
 ITEM_KEYS = ["contact", "name", "company", "rule", "due", "overdue_days", "reason", "path"]
+UPCOMING_KEYS = ["contact", "name", "company", "kind", "title", "date", "time", "path"]
 
 
 def status_json(run, root: Path, *args: str, today: str = "2026-11-22") -> dict:
@@ -26,7 +27,7 @@ def status_json(run, root: Path, *args: str, today: str = "2026-11-22") -> dict:
 
 def check_contract(data: dict, days: int | None = 7) -> None:
     """Every invariant of spec 4 for one document."""
-    assert list(data) == ["today", "items"]
+    assert list(data) == ["today", "items", "upcoming"]
     today = dt.date.fromisoformat(data["today"])
     items = data["items"]
     assert isinstance(items, list)
@@ -48,13 +49,34 @@ def check_contract(data: dict, days: int | None = 7) -> None:
     assert dues == sorted(dues)
     contacts = [item["contact"] for item in items]
     assert len(contacts) == len(set(contacts))
+    upcoming = data["upcoming"]
+    assert isinstance(upcoming, list)
+    for meeting in upcoming:
+        assert list(meeting) == UPCOMING_KEYS
+        assert isinstance(meeting["contact"], str) and meeting["contact"]
+        assert isinstance(meeting["name"], str) and meeting["name"]
+        assert meeting["company"] is None or isinstance(meeting["company"], str)
+        assert isinstance(meeting["kind"], str) and isinstance(meeting["title"], str)
+        day = dt.date.fromisoformat(meeting["date"])
+        assert day > today
+        if days is not None:
+            assert day <= today + dt.timedelta(days=days)
+        assert meeting["time"] is None or dt.time.fromisoformat(meeting["time"]).strftime(
+            "%H:%M") == meeting["time"]
+        assert meeting["path"] == f"contacts/{meeting['contact']}.md"
+    order = [(m["date"], m["time"] is not None, m["time"] or "") for m in upcoming]
+    assert order == sorted(order)
 
 
 SMALL = {
     "contacts/jane-doe.md": contact("Jane Doe", company="Acme",
                                     log="## 2026-11-20 interview: phone screen\n"),
     "contacts/acme/peter.md": contact("Peter Chen", company="Acme",
-                                      log="## 2026-11-15 email: hi\n", follow_up="2026-11-25"),
+                                      log="## 2026-11-16 email: hi\n", follow_up="2026-11-25"),
+    "contacts/sofia.md": contact("Sofia Alvarez", company="Globex",
+                                 log="## 2026-11-18 reply: let's meet\n\n"
+                                     "## 2026-11-26 15:00 interview: onsite (expect 2026-12-04)\n"
+                                     "\n## 2026-11-24 call: prep with the recruiter\n"),
     "contacts/zoe.md": contact("Zoë Ødegård", cadence="30d"),
     "contacts/far.md": contact("Far Future", follow_up="2026-12-30"),
     "contacts/quiet.md": contact("Quiet One", log="## 2026-11-01 email: a\n\n"
@@ -71,30 +93,43 @@ def test_small_vault_exact_document(vault, run) -> None:
             {"contact": "jane-doe", "name": "Jane Doe", "company": "Acme", "rule": "thank-you",
              "due": "2026-11-21", "overdue_days": 1,
              "reason": "thank-you after interview on 2026-11-20", "path": "contacts/jane-doe.md"},
-            # Same due date: the order of the rules table (nudge before keep-in-touch).
-            {"contact": "acme/peter", "name": "Peter Chen", "company": "Acme", "rule": "nudge",
-             "due": "2026-11-22", "overdue_days": 0,
-             "reason": "no reply to email on 2026-11-15 (nudge 1 of 2)",
-             "path": "contacts/acme/peter.md"},
             {"contact": "zoe", "name": "Zoë Ødegård", "company": None, "rule": "keep-in-touch",
              "due": "2026-11-22", "overdue_days": 0,
              "reason": "keep in touch every 30 days; nothing logged yet",
              "path": "contacts/zoe.md"},
+            # 11-23 is the Monday after the week is up: nobody is nudged on a Sunday.
+            {"contact": "acme/peter", "name": "Peter Chen", "company": "Acme", "rule": "nudge",
+             "due": "2026-11-23", "overdue_days": 0,
+             "reason": "no reply to email on 2026-11-16 (nudge 1 of 2)",
+             "path": "contacts/acme/peter.md"},
+        ],
+        "upcoming": [
+            {"contact": "sofia", "name": "Sofia Alvarez", "company": "Globex", "kind": "call",
+             "title": "prep with the recruiter", "date": "2026-11-24", "time": None,
+             "path": "contacts/sofia.md"},
+            {"contact": "sofia", "name": "Sofia Alvarez", "company": "Globex",
+             "kind": "interview", "title": "onsite", "date": "2026-11-26", "time": "15:00",
+             "path": "contacts/sofia.md"},
         ],
     }
 
 
 def test_small_vault_days_window(vault, run) -> None:
     root = vault(SMALL)
-    assert [i["contact"] for i in status_json(run, root, "--days", "0")["items"]] == [
-        "jane-doe", "acme/peter", "zoe"]
+    data = status_json(run, root, "--days", "0")
+    check_contract(data, 0)
+    assert [i["contact"] for i in data["items"]] == ["jane-doe", "zoe"]
+    assert data["upcoming"] == []
+    data = status_json(run, root, "--days", "3")
+    check_contract(data, 3)
+    assert [(u["kind"], u["date"]) for u in data["upcoming"]] == [("call", "2026-11-24")]
     data = status_json(run, root, "--days", "38")
     check_contract(data, 38)
     assert [(i["contact"], i["rule"]) for i in data["items"]] == [
-        ("jane-doe", "thank-you"), ("acme/peter", "nudge"), ("zoe", "keep-in-touch"),
+        ("jane-doe", "thank-you"), ("zoe", "keep-in-touch"), ("acme/peter", "nudge"),
         ("far", "scheduled")]
     assert [i["contact"] for i in status_json(run, root, "--days", "37")["items"]] == [
-        "jane-doe", "acme/peter", "zoe"]
+        "jane-doe", "zoe", "acme/peter"]
 
 
 def test_small_vault_later_today(vault, run) -> None:
@@ -102,10 +137,13 @@ def test_small_vault_later_today(vault, run) -> None:
     data = status_json(run, root, today="2026-11-26")
     check_contract(data)
     assert data["today"] == "2026-11-26"
-    # Peter: the nudge (11-22) stays his next follow-up; the scheduled one (11-25) is not shown.
-    assert [(i["contact"], i["due"], i["overdue_days"]) for i in data["items"]] == [
-        ("jane-doe", "2026-11-21", 5), ("acme/peter", "2026-11-22", 4),
-        ("zoe", "2026-11-26", 0)]
+    # Peter: the nudge (11-23) stays his next follow-up; the scheduled one (11-25) is not shown.
+    # Sofia: the interview is today, so it has happened: its thank-you is due, the
+    # call's thank-you is over (the interview took over), and nothing is upcoming.
+    assert [(i["contact"], i["rule"], i["due"], i["overdue_days"]) for i in data["items"]] == [
+        ("jane-doe", "thank-you", "2026-11-21", 5), ("acme/peter", "nudge", "2026-11-23", 3),
+        ("zoe", "keep-in-touch", "2026-11-26", 0), ("sofia", "thank-you", "2026-11-27", 0)]
+    assert data["upcoming"] == []
 
 
 def test_output_is_utf8_json_on_stdout_only(vault, run) -> None:
@@ -121,7 +159,7 @@ def test_output_is_utf8_json_on_stdout_only(vault, run) -> None:
 
 
 def test_empty_vault(vault, run) -> None:
-    assert status_json(run, vault()) == {"today": "2026-11-22", "items": []}
+    assert status_json(run, vault()) == {"today": "2026-11-22", "items": [], "upcoming": []}
 
 
 def test_tag_filter(example, run) -> None:
@@ -148,16 +186,18 @@ def test_example_vault_default_window(example, run) -> None:
         ("initech/li-wei", "scheduled", "2026-11-20", 2),
         ("jane-doe", "thank-you", "2026-11-21", 1),
         ("alex-kim", "thank-you", "2026-11-22", 0),
-        ("globex/priya-patel", "nudge", "2026-11-22", 0),
         ("nina-rossi", "keep-in-touch", "2026-11-22", 0),
+        # 11-22 is a Sunday: Priya's nudge and Carlos's congratulation wait for Monday.
         ("initech/david-levy", "thank-you", "2026-11-23", 0),
+        ("globex/priya-patel", "nudge", "2026-11-23", 0),
+        ("carlos-mendez", "congratulate", "2026-11-23", 0),
         ("initech/hannah-schmidt", "nudge", "2026-11-25", 0),
-        ("noah-johnson", "nudge", "2026-11-26", 0),
-        ("rachel-green", "check-in", "2026-11-26", 0),
         ("globex/emma-wilson", "scheduled", "2026-11-27", 0),
-        ("carlos-mendez", "keep-in-touch", "2026-11-27", 0),
         ("yuki-tanaka", "nudge", "2026-11-28", 0),
+        # Noah's nudge and Rachel's check-in (11-26) move past the Thanksgiving holidays.
     ]
+    assert [(u["contact"], u["kind"], u["date"], u["time"]) for u in data["upcoming"]] == [
+        ("globex/sofia-alvarez", "interview", "2026-11-24", "13:00")]
     jane = data["items"][4]
     assert jane == {"contact": "jane-doe", "name": "Jane Doe", "company": "Acme",
                     "rule": "thank-you", "due": "2026-11-21", "overdue_days": 1,
@@ -181,5 +221,6 @@ def test_snoozed_contact_through_the_index(vault, run) -> None:
         assert on_the_day[0]["reason"].endswith("(snoozed until 2026-11-22)")
         before = status_json(run, root, today="2026-11-20")["items"]
         assert [(i["due"], i["overdue_days"]) for i in before] == [("2026-11-22", 0)]
-        after = status_json(run, root, today="2026-11-23")["items"]
-        assert [(i["due"], i["overdue_days"]) for i in after] == [("2026-11-17", 6)]
+        # Once the snooze date is past, it is late counting from that date (spec 3).
+        after = status_json(run, root, today="2026-11-24")["items"]
+        assert [(i["due"], i["overdue_days"]) for i in after] == [("2026-11-22", 2)]

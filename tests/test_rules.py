@@ -68,15 +68,16 @@ cadence:
 # (id, front-matter fields, log, config, expected pending follow-ups, earliest first)
 CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
     # -- thank-you: per-kind windows
+    # (an interview also gives a check-in a week later: see "check-in after an interview")
     ("interview-24h", {}, "## 2026-11-20 interview: phone screen\n", "",
-     [("thank-you", "2026-11-21")]),
+     [("thank-you", "2026-11-21"), ("check-in", "2026-11-27")]),
     ("coffee-24h", {}, "## 2026-11-20 coffee\n", "", [("thank-you", "2026-11-21")]),
     ("call-24h", {}, "## 2026-11-20 call\n", "", [("thank-you", "2026-11-21")]),
     ("meeting-24h", {}, "## 2026-11-20 meeting\n", "", [("thank-you", "2026-11-21")]),
     ("chat-24h", {}, "## 2026-11-20 chat\n", "", [("thank-you", "2026-11-21")]),
     ("event-48h", {}, "## 2026-11-20 event: career fair\n", "", [("thank-you", "2026-11-22")]),
     ("window-from-config", {}, "## 2026-11-20 interview\n", KINDS_CONFIG,
-     [("thank-you", "2026-11-23")]),
+     [("thank-you", "2026-11-23"), ("check-in", "2026-11-27")]),
     ("event-window-in-weeks", {}, "## 2026-11-20 event\n", KINDS_CONFIG,
      [("thank-you", "2026-11-27")]),
     ("custom-meeting-kind", {}, "## 2026-11-20 demo: product demo\n", KINDS_CONFIG,
@@ -89,19 +90,18 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      "## 2026-11-20 réunion\n\n## 2026-11-21 phone-screen\n",
      "kinds:\n  Réunion: {class: meeting}\n  phone-screen: {class: meeting, window: 2d}\n",
      [("thank-you", "2026-11-23")]),
-    ("meeting-in-the-future-counts", {}, "## 2026-11-25 interview: onsite\n", "",
-     [("thank-you", "2026-11-26")]),
-    # -- thank-you: answered by an outbound after the meeting (which starts a nudge clock)
-    ("thank-you-answered", {}, "## 2026-11-20 interview\n\n## 2026-11-20 email: thanks\n", "",
-     [("nudge", "2026-11-27")]),
+    # -- thank-you: answered by an outbound after the meeting (it starts no nudge clock)
+    ("thank-you-answered", {}, "## 2026-11-20 coffee\n\n## 2026-11-20 email: thanks\n", "", []),
+    ("thank-you-answered-interview-leaves-check-in", {},
+     "## 2026-11-20 interview\n\n## 2026-11-20 email: thanks\n", "",
+     [("check-in", "2026-11-27")]),
     ("thank-you-answered-by-custom-outbound", {},
-     "## 2026-11-20 interview\n\n## 2026-11-21 text: thanks\n", KINDS_CONFIG,
-     [("nudge", "2026-11-28")]),
+     "## 2026-11-20 coffee\n\n## 2026-11-21 text: thanks\n", KINDS_CONFIG, []),
     ("inbound-does-not-answer-thank-you", {},
      "## 2026-11-20 interview\n\n## 2026-11-21 reply: nice meeting you\n", "",
      [("thank-you", "2026-11-21")]),
     ("note-does-not-answer-thank-you", {},
-     "## 2026-11-20 interview\n\n## 2026-11-21 note: remember the dog's name\n", "",
+     "## 2026-11-20 coffee\n\n## 2026-11-21 note: remember the dog's name\n", "",
      [("thank-you", "2026-11-21")]),
     ("outbound-before-meeting-does-not-answer", {},
      "## 2026-11-19 email: agenda\n\n## 2026-11-20 coffee\n", "",
@@ -109,29 +109,29 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
     ("only-the-latest-meeting", {},
      "## 2026-11-01 coffee\n\n## 2026-11-02 email: thanks\n\n## 2026-11-03 reply: ok\n\n"
      "## 2026-11-20 event\n", "", [("thank-you", "2026-11-22")]),
-    # -- same-day ordering: time, then position in the file
+    # -- same-day ordering: time, then position in the file (an answered coffee: nothing)
     ("later-time-answers-even-above-in-file", {},
-     "## 2026-11-20 18:00 email: thank-you\n\n## 2026-11-20 14:00 interview\n", "",
-     [("nudge", "2026-11-27")]),
+     "## 2026-11-20 18:00 email: thank-you\n\n## 2026-11-20 14:00 coffee\n", "",
+     []),
     ("earlier-time-does-not-answer-even-below-in-file", {},
-     "## 2026-11-20 14:00 interview\n\n## 2026-11-20 09:00 email: confirming\n", "",
+     "## 2026-11-20 14:00 coffee\n\n## 2026-11-20 09:00 email: confirming\n", "",
      [("thank-you", "2026-11-21")]),
     ("earlier-time-above-in-file-does-not-answer", {},
-     "## 2026-11-20 09:00 email: confirming\n\n## 2026-11-20 14:00 interview\n", "",
+     "## 2026-11-20 09:00 email: confirming\n\n## 2026-11-20 14:00 coffee\n", "",
      [("thank-you", "2026-11-21")]),
     ("untimed-same-day-by-file-order-answers", {},
-     "## 2026-11-20 interview\n\n## 2026-11-20 email: thanks\n", "", [("nudge", "2026-11-27")]),
+     "## 2026-11-20 coffee\n\n## 2026-11-20 email: thanks\n", "", []),
     ("untimed-same-day-by-file-order-does-not-answer", {},
-     "## 2026-11-20 email: agenda\n\n## 2026-11-20 interview\n", "",
+     "## 2026-11-20 email: agenda\n\n## 2026-11-20 coffee\n", "",
      [("thank-you", "2026-11-21")]),
     ("untimed-below-a-timed-meeting-answers", {},
-     "## 2026-11-20 15:00 interview\n\n## 2026-11-20 email: thanks\n", "",
-     [("nudge", "2026-11-27")]),
+     "## 2026-11-20 15:00 coffee\n\n## 2026-11-20 email: thanks\n", "",
+     []),
     ("untimed-above-a-timed-meeting-does-not-answer", {},
-     "## 2026-11-20 email: agenda\n\n## 2026-11-20 15:00 interview\n", "",
+     "## 2026-11-20 email: agenda\n\n## 2026-11-20 15:00 coffee\n", "",
      [("thank-you", "2026-11-21")]),
     ("dates-beat-file-order", {},
-     "## 2026-11-21 email: thanks\n\n## 2026-11-20 interview\n", "", [("nudge", "2026-11-28")]),
+     "## 2026-11-21 email: thanks\n\n## 2026-11-20 coffee\n", "", []),
     # -- nudge: 7 days after the last outbound; a run is 1 message + nudges
     ("nudge-after-7-days", {}, "## 2026-11-10 email: question\n", "", [("nudge", "2026-11-17")]),
     ("nudge-second", {}, "## 2026-11-10 linkedin: hi\n\n## 2026-11-17 email: nudge\n", "",
@@ -143,13 +143,14 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      "## 2026-10-01 email: a\n\n## 2026-10-08 email: b\n\n## 2026-10-15 email: c\n\n"
      "## 2026-10-16 reply: sorry!\n\n## 2026-11-01 email: new topic\n\n"
      "## 2026-11-08 email: nudge\n",
-     "", [("nudge", "2026-11-15")]),
+     "", [("nudge", "2026-11-16")]),  # 11-15 is a Sunday
     ("meeting-ends-the-run", {},
      "## 2026-10-01 email: a\n\n## 2026-10-08 email: b\n\n## 2026-10-15 email: c\n\n"
-     "## 2026-11-14 coffee\n\n## 2026-11-15 email: thanks\n", "", [("nudge", "2026-11-22")]),
+     "## 2026-11-12 coffee\n\n## 2026-11-12 email: thanks\n\n## 2026-11-13 email: intro?\n",
+     "", [("nudge", "2026-11-20")]),
     ("notes-do-not-count-in-a-run", {},
      "## 2026-11-01 email: a\n\n## 2026-11-02 note: waiting\n\n## 2026-11-08 email: nudge\n",
-     "", [("nudge", "2026-11-15")]),
+     "", [("nudge", "2026-11-16")]),
     ("reply-answers", {}, "## 2026-11-10 email: question\n\n## 2026-11-11 reply: answer\n", "", []),
     ("same-day-reply-above-in-file-but-later", {},
      "## 2026-11-10 17:00 reply: answer\n\n## 2026-11-10 09:00 email: question\n", "", []),
@@ -191,16 +192,22 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      "## 2026-11-20 email: following up\n", "", [("nudge", "2026-11-27")]),
     ("scheduled-cleared-by-meeting-after-date", {"follow_up": "2026-11-20"},
      "## 2026-11-21 coffee\n", "", [("thank-you", "2026-11-22")]),
-    ("scheduled-not-cleared-by-outbound-before", {"follow_up": "2026-11-20"},
-     "## 2026-11-19 email: early\n", "", [("scheduled", "2026-11-20"), ("nudge", "2026-11-26")]),
+    ("scheduled-cleared-by-outbound-3-days-before", {"follow_up": "2026-11-20"},
+     "## 2026-11-17 email: a little early\n", "", [("nudge", "2026-11-24")]),
+    ("scheduled-not-cleared-by-outbound-4-days-before", {"follow_up": "2026-11-20"},
+     "## 2026-11-16 email: early\n", "", [("scheduled", "2026-11-20"), ("nudge", "2026-11-23")]),
+    ("scheduled-on-a-weekend-stays", {"follow_up": "2026-11-21"}, "", "",
+     [("scheduled", "2026-11-21")]),
     ("scheduled-not-cleared-by-inbound", {"follow_up": "2026-11-20"},
      "## 2026-11-21 reply: hi\n", "", [("scheduled", "2026-11-20")]),
     ("scheduled-with-no-log", {"follow_up": "2026-12-01"}, "", "", [("scheduled", "2026-12-01")]),
     # -- keep-in-touch
-    ("cadence-days", {"cadence": "30d"}, "## 2026-10-01 reply: hi\n", "",
-     [("keep-in-touch", "2026-10-31")]),
-    ("cadence-weeks", {"cadence": "2w"}, "## 2026-11-01 reply: hi\n", "",
-     [("keep-in-touch", "2026-11-15")]),
+    ("cadence-days", {"cadence": "30d"}, "## 2026-10-02 reply: hi\n", "",
+     [("keep-in-touch", "2026-11-02")]),
+    ("cadence-on-a-saturday-moves-to-monday", {"cadence": "30d"}, "## 2026-10-01 reply: hi\n",
+     "", [("keep-in-touch", "2026-11-02")]),
+    ("cadence-weeks", {"cadence": "2w"}, "## 2026-11-02 reply: hi\n", "",
+     [("keep-in-touch", "2026-11-16")]),
     ("cadence-months-clamps-to-month-end", {"cadence": "1m"}, "## 2026-10-31 reply: hi\n", "",
      [("keep-in-touch", "2026-11-30")]),
     ("cadence-3-months-clamps", {"cadence": "3m"}, "## 2026-08-31 reply: hi\n", "",
@@ -212,8 +219,8 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
     ("cadence-only-notes-due-today", {"cadence": "30d"}, "## 2026-11-01 note: read her blog\n",
      "", [("keep-in-touch", "2026-11-22")]),
     ("notes-ignored-for-last-interaction", {"cadence": "30d"},
-     "## 2026-10-01 reply: hi\n\n## 2026-11-15 note: saw her talk online\n", "",
-     [("keep-in-touch", "2026-10-31")]),
+     "## 2026-10-02 reply: hi\n\n## 2026-11-15 note: saw her talk online\n", "",
+     [("keep-in-touch", "2026-11-02")]),
     ("any-class-but-note-counts", {"cadence": "30d"},
      "## 2026-10-01 reply: hi\n\n## 2026-10-20 coffee\n\n## 2026-10-20 email: thanks\n\n"
      "## 2026-10-21 reply: likewise\n", "", [("keep-in-touch", "2026-11-20")]),
@@ -232,7 +239,7 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
     ("vault-default-cadence", {}, "## 2026-09-01 reply: hi\n", DEFAULT_CONFIG,
      [("keep-in-touch", "2026-11-30")]),
     ("tag-beats-vault-default", {"tags": "[recruiter]"}, "## 2026-09-01 reply: hi\n",
-     DEFAULT_CONFIG, [("keep-in-touch", "2026-10-31")]),
+     DEFAULT_CONFIG, [("keep-in-touch", "2026-11-02")]),
     ("untagged-contact-in-tag-config-opts-out", {}, "## 2026-11-01 reply: hi\n", TAG_CONFIG, []),
     ("keep-in-touch-is-opt-in", {}, "## 2026-01-01 reply: hi\n", "", []),
     ("nothing-logged-nothing-owed", {}, "", "", []),
@@ -241,26 +248,122 @@ CASES: list[tuple[str, dict[str, str], str, str, list[tuple[str, str]]]] = [
      "## 2026-11-20 interview\n", "", []),
     ("archived-gives-nothing", {"status": "archived", "cadence": "30d"},
      "## 2026-11-10 email: hi\n", "", []),
-    ("active-explicit", {"status": "active"}, "## 2026-11-20 interview\n", "",
+    ("active-explicit", {"status": "active"}, "## 2026-11-20 coffee\n", "",
      [("thank-you", "2026-11-21")]),
     # -- snooze
     ("snooze-moves-due-dates", {"snooze": "2026-11-28"}, "## 2026-11-10 email: hi\n", "",
      [("nudge", "2026-11-28")]),
-    ("snooze-in-the-past-has-no-effect", {"snooze": "2026-11-20"}, "## 2026-11-10 email: hi\n",
-     "", [("nudge", "2026-11-17")]),
+    # the snooze date stays the due date once past: late counting from it (spec 3)
+    ("snooze-in-the-past-keeps-its-date", {"snooze": "2026-11-20"},
+     "## 2026-11-10 email: hi\n", "", [("nudge", "2026-11-20")]),
+    ("snooze-before-the-due-date-has-no-effect", {"snooze": "2026-11-12"},
+     "## 2026-11-10 email: hi\n", "", [("nudge", "2026-11-17")]),
     ("snooze-until-today-is-due-today", {"snooze": "2026-11-22"}, "## 2026-11-10 email: hi\n",
      "", [("nudge", "2026-11-22")]),
     ("snooze-keeps-later-dates", {"snooze": "2026-11-25", "cadence": "1m"},
      "## 2026-11-10 email: hi\n", "",
      [("nudge", "2026-11-25"), ("keep-in-touch", "2026-12-10")]),
     # -- ties: the order of the table
-    ("ties-thank-you-check-in-scheduled-keep-in-touch",
-     {"follow_up": "2026-11-21", "cadence": "1d"}, "## 2026-11-20 interview (expect 2026-11-20)\n",
-     "", [("thank-you", "2026-11-21"), ("check-in", "2026-11-21"), ("scheduled", "2026-11-21"),
-          ("keep-in-touch", "2026-11-21")]),
-    ("ties-nudge-scheduled-keep-in-touch", {"follow_up": "2026-11-21", "cadence": "7d"},
-     "## 2026-11-14 email: hi\n", "",
-     [("nudge", "2026-11-21"), ("scheduled", "2026-11-21"), ("keep-in-touch", "2026-11-21")]),
+    ("ties-thank-you-check-in-keep-in-touch",
+     {"cadence": "1d"}, "## 2026-11-22 coffee (expect 2026-11-22)\n",
+     "", [("thank-you", "2026-11-23"), ("check-in", "2026-11-23"),
+          ("keep-in-touch", "2026-11-23")]),
+    ("ties-nudge-scheduled-keep-in-touch-congratulate",
+     {"follow_up": "2026-11-24", "cadence": "7d"},
+     "## 2026-11-17 email: hi\n\n## 2026-11-21 news: gave a talk at KubeCon\n", "",
+     [("nudge", "2026-11-24"), ("scheduled", "2026-11-24"), ("keep-in-touch", "2026-11-24"),
+      ("congratulate", "2026-11-24")]),
+    # -- channels: which outbound is the thank-you (answered_by)
+    ("connection-request-after-interview-is-not-the-thank-you", {},
+     "## 2026-11-20 interview\n\n## 2026-11-20 linkedin: connected\n", "",
+     [("thank-you", "2026-11-21"), ("check-in", "2026-11-27")]),
+    ("connection-request-after-coffee-is-not-the-thank-you", {},
+     "## 2026-11-20 coffee\n\n## 2026-11-20 connect: hi\n", "",
+     [("thank-you", "2026-11-21"), ("nudge", "2026-11-27")]),
+    ("connection-request-after-event-is-the-thank-you", {},
+     "## 2026-11-20 event: career fair\n\n## 2026-11-20 linkedin: note about the talk\n", "",
+     []),
+    ("email-after-event-is-the-thank-you", {},
+     "## 2026-11-20 event: career fair\n\n## 2026-11-21 email: thanks\n", "", []),
+    ("answered-by-from-config", {},
+     "## 2026-11-20 coffee\n\n## 2026-11-20 linkedin: hi\n",
+     "kinds:\n  coffee: {answered_by: [message, connect]}\n", []),
+    ("custom-connect-kind", {},
+     "## 2026-11-20 interview\n\n## 2026-11-20 follow: on GitHub\n",
+     "kinds:\n  follow: {class: outbound, channel: connect}\n",
+     [("thank-you", "2026-11-21"), ("check-in", "2026-11-27")]),
+    # -- a thank-you is not a request: only asking outbound is nudged
+    ("thank-you-starts-no-nudge", {},
+     "## 2026-11-10 10:00 coffee\n\n## 2026-11-10 18:00 email: thank you\n", "", []),
+    ("late-thank-you-starts-no-nudge", {},
+     "## 2026-11-02 coffee\n\n## 2026-11-09 email: sorry for the delay, thank you\n", "", []),
+    ("asking-after-the-thank-you-is-nudged", {},
+     "## 2026-11-10 coffee\n\n## 2026-11-10 email: thanks\n\n"
+     "## 2026-11-12 email: could you introduce me to Peter?\n", "", [("nudge", "2026-11-19")]),
+    ("nudges-count-asking-messages-only", {},
+     "## 2026-11-02 coffee\n\n## 2026-11-02 email: thanks\n\n## 2026-11-03 email: ask\n\n"
+     "## 2026-11-10 email: nudge 1\n", "", [("nudge", "2026-11-17")]),
+    # -- check-in after an interview (check_in), and from (expect DATE) on a working day
+    ("interview-check-in-a-week-later", {},
+     "## 2026-11-12 interview: onsite\n\n## 2026-11-12 email: thanks\n", "",
+     [("check-in", "2026-11-19")]),
+    ("interview-check-in-on-their-date", {},
+     "## 2026-11-12 interview: onsite (expect 2026-11-17)\n\n## 2026-11-12 email: thanks\n",
+     "", [("check-in", "2026-11-18")]),
+    ("expect-friday-checks-in-monday", {},
+     "## 2026-11-12 interview: onsite (expect 2026-11-20)\n\n## 2026-11-12 email: thanks\n",
+     "", [("check-in", "2026-11-23")]),
+    ("interview-check-in-cleared-by-reply", {},
+     "## 2026-11-12 interview\n\n## 2026-11-12 email: thanks\n\n## 2026-11-16 reply: soon\n",
+     "", []),
+    ("interview-check-in-done-then-nudged", {},
+     "## 2026-11-05 interview\n\n## 2026-11-05 email: thanks\n\n"
+     "## 2026-11-12 email: checking in\n", "", [("nudge", "2026-11-19")]),
+    ("thank-you-email-does-not-do-the-check-in", {},
+     "## 2026-11-05 interview\n\n## 2026-11-11 email: thanks (late)\n", "",
+     [("check-in", "2026-11-12")]),
+    ("check-in-from-config", {},
+     "## 2026-11-02 coffee\n\n## 2026-11-02 email: thanks\n",
+     "kinds:\n  coffee: {check_in: 2w}\n", [("check-in", "2026-11-16")]),
+    ("check-in-off-in-config", {},
+     "## 2026-11-12 interview\n\n## 2026-11-12 email: thanks\n",
+     "kinds:\n  interview: {check_in: none}\n", []),
+    # -- working days and holidays
+    ("weekend-nudge-moves-to-monday", {}, "## 2026-11-07 email: question\n", "",
+     [("nudge", "2026-11-16")]),
+    ("holiday-nudge-moves-to-the-next-working-day", {}, "## 2026-11-19 email: question\n",
+     "holidays: [2026-11-26]\n", [("nudge", "2026-11-27")]),
+    ("holidays-in-a-row-and-a-weekend", {}, "## 2026-11-19 email: question\n",
+     "holidays: [2026-11-26, 2026-11-27, 2026-11-30]\n", [("nudge", "2026-12-01")]),
+    ("workdays-from-config", {}, "## 2026-11-07 email: question\n",
+     "workdays: [sun, mon, tue, wed, thu]\n", [("nudge", "2026-11-15")]),
+    ("thank-you-window-is-exact-on-a-weekend", {}, "## 2026-11-20 coffee\n",
+     "kinds:\n  coffee: 24h\n", [("thank-you", "2026-11-21")]),
+    # -- news: congratulate
+    ("job-change-congratulate", {}, "## 2026-11-16 job-change: Staff Engineer at Hooli\n", "",
+     [("congratulate", "2026-11-19")]),
+    ("news-congratulate-on-a-weekend-moves", {}, "## 2026-11-18 news: promoted\n", "",
+     [("congratulate", "2026-11-23")]),
+    ("congratulation-answered-by-any-outbound", {},
+     "## 2026-11-16 news: promoted\n\n## 2026-11-17 linkedin: congrats!\n", "", []),
+    ("congratulation-starts-no-nudge", {},
+     "## 2026-11-16 news: promoted\n\n## 2026-11-17 email: congratulations\n", "", []),
+    ("news-is-not-the-last-interaction", {"cadence": "30d"},
+     "## 2026-10-02 reply: hi\n\n## 2026-11-16 news: promoted\n", "",
+     [("keep-in-touch", "2026-11-02"), ("congratulate", "2026-11-19")]),
+    # -- upcoming meetings: no thank-you before they happen
+    ("upcoming-meeting-is-not-a-follow-up", {}, "## 2026-11-25 interview: onsite\n", "", []),
+    ("upcoming-meeting-leaves-the-past-thank-you", {},
+     "## 2026-11-20 coffee\n\n## 2026-11-25 interview: onsite\n", "",
+     [("thank-you", "2026-11-21")]),
+    ("upcoming-meeting-ends-a-nudge-run", {},
+     "## 2026-11-10 email: coffee?\n\n## 2026-11-30 coffee\n", "", []),
+    ("meeting-today-has-happened", {}, "## 2026-11-22 09:00 call\n", "",
+     [("thank-you", "2026-11-23")]),
+    # -- quiet: no more nudges after the limit
+    ("quiet-after-the-limit-even-with-a-thank-you-between", {},
+     "## 2026-10-01 coffee\n\n## 2026-10-01 email: thanks\n\n## 2026-10-05 email: ask\n\n"
+     "## 2026-10-12 email: nudge 1\n\n## 2026-10-19 email: nudge 2\n", "", []),
 ]
 
 
@@ -285,7 +388,9 @@ def test_every_rule_is_covered_by_the_table() -> None:
 def test_timed_interview_due_at_in_config_timezone() -> None:
     person, config = make(contact(log="## 2026-11-21 15:00 interview: onsite\n"),
                           "timezone: America/New_York\n")
-    [item] = pending(person, config, TODAY)
+    item, check_in = pending(person, config, TODAY)
+    assert (check_in.rule, check_in.due, check_in.due_at) == \
+        ("check-in", dt.date(2026, 11, 30), None)  # 11-28 is a Saturday
     assert item.rule == "thank-you"
     assert item.due == dt.date(2026, 11, 22)
     assert item.due_at == dt.datetime(2026, 11, 22, 15, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -314,7 +419,7 @@ def test_hour_windows_are_elapsed_time_across_a_clock_change() -> None:
 
 
 def test_untimed_meeting_has_no_due_at() -> None:
-    person, config = make(contact(log="## 2026-11-21 interview\n"))
+    person, config = make(contact(log="## 2026-11-21 coffee\n"))
     [item] = pending(person, config, TODAY)
     assert item.due_at is None and item.due == dt.date(2026, 11, 22)
 
@@ -345,12 +450,66 @@ def test_snooze_keeps_the_original_date_and_says_so() -> None:
     assert item.due == dt.date(2026, 11, 28)
     assert item.snoozed_from == dt.date(2026, 11, 17)
     assert "snoozed until 2026-11-28" in item.reason
-    # On the snooze date it is due that day; once the date is past, it is back
-    # at its own date, overdue.
-    [on_the_day] = pending(person, config, dt.date(2026, 11, 28))
-    assert on_the_day.due == dt.date(2026, 11, 28)
-    [later] = pending(person, config, dt.date(2026, 11, 29))
-    assert later.due == dt.date(2026, 11, 17) and later.overdue_days(dt.date(2026, 11, 29)) == 12
+    # On the snooze date it is due that day; once the date is past, it stays
+    # due on the snooze date: late counting from it, not from 11-17 (spec 3).
+    days = [dt.date(2026, 11, 27) + dt.timedelta(days=n) for n in range(4)]
+    late = [pending(person, config, day)[0].overdue_days(day) for day in days]
+    assert late == [0, 0, 1, 2]
+    assert {pending(person, config, day)[0].due for day in days} == {dt.date(2026, 11, 28)}
+
+
+def test_thank_you_starts_once_the_meeting_has_happened() -> None:
+    person, config = make(contact(log="""
+        ## 2026-11-20 coffee: with Jane
+        ## 2026-11-25 14:00 interview: onsite
+        """))
+    before = [(f.rule, f.due.isoformat(), f.source.kind) for f in pending(person, config, TODAY)]
+    assert before == [("thank-you", "2026-11-21", "coffee")]
+    on_the_day = pending(person, config, dt.date(2026, 11, 25))
+    assert [(f.rule, f.due.isoformat(), f.source.kind) for f in on_the_day] == [
+        ("thank-you", "2026-11-26", "interview"), ("check-in", "2026-12-02", "interview")]
+
+
+def test_upcoming_meetings() -> None:
+    from pcrm.core.upcoming import upcoming, upcoming_of
+
+    person, _config = make(contact(log="""
+        ## 2026-11-20 coffee
+        ## 2026-11-26 15:00 interview: onsite
+        ## 2026-11-24 call: prep call with the recruiter
+        ## 2026-11-22 chat: today, not upcoming
+        ## 2026-12-20 meeting: far away
+        ## 2026-11-30 email: not a meeting
+        """, company="Acme"))
+    found = upcoming_of(person, TODAY, TODAY + dt.timedelta(days=7))
+    assert [u.as_json() for u in found] == [
+        {"contact": "jane-doe", "name": "Jane Doe", "company": "Acme", "kind": "call",
+         "title": "prep call with the recruiter", "date": "2026-11-24", "time": None,
+         "path": "contacts/jane-doe.md"},
+        {"contact": "jane-doe", "name": "Jane Doe", "company": "Acme", "kind": "interview",
+         "title": "onsite", "date": "2026-11-26", "time": "15:00",
+         "path": "contacts/jane-doe.md"}]
+    assert [u.kind for u in upcoming([person], TODAY)] == ["call", "interview", "meeting"]
+    assert upcoming([person], TODAY, days=1) == []
+    assert upcoming([person], TODAY, tag="nobody") == []
+    paused, _config = make(contact(status="paused", log="## 2026-11-24 call\n"))
+    assert upcoming([paused], TODAY) == []
+
+
+def test_quiet_after_the_nudges_went_unanswered() -> None:
+    from pcrm.core.rules import quiet_since
+
+    log = "## 2026-10-20 linkedin: hi\n\n## 2026-10-28 email: nudge\n\n"
+    person, config = make(contact(log=log + "## 2026-11-05 email: nudge 2\n"))
+    assert quiet_since(person, config) == dt.date(2026, 11, 12)  # the last nudge's week is up
+    assert pending(person, config, TODAY) == []
+    one_nudge, config = make(contact(log=log))
+    assert quiet_since(one_nudge, config) is None
+    replied, config = make(contact(log=log + "## 2026-11-05 email: n2\n\n## 2026-11-20 reply: hi\n"))
+    assert quiet_since(replied, config) is None
+    thanked, config = make(contact(log="## 2026-11-02 coffee\n\n## 2026-11-02 email: thanks\n"
+                                       "\n## 2026-11-03 email: thanks again\n"), "nudge:\n  limit: 1\n")
+    assert quiet_since(thanked, config) is None  # one asking message, no nudge yet
 
 
 def test_keep_in_touch_with_nothing_logged_follows_today() -> None:
@@ -365,10 +524,10 @@ def test_next_follow_up_is_the_earliest_then_table_order() -> None:
                                   follow_up="2026-11-21", cadence="1d"))
     first = next_follow_up(person, config, TODAY)
     assert first is not None and first.rule == "thank-you"
-    person, config = make(contact(log="## 2026-11-14 email: hi\n", follow_up="2026-11-30"))
+    person, config = make(contact(log="## 2026-11-13 email: hi\n", follow_up="2026-11-30"))
     first = next_follow_up(person, config, TODAY)
-    assert first is not None and (first.rule, first.due) == ("nudge", dt.date(2026, 11, 21))
-    person, config = make(contact(log="## 2026-11-14 email: hi\n", follow_up="2026-11-15"))
+    assert first is not None and (first.rule, first.due) == ("nudge", dt.date(2026, 11, 20))
+    person, config = make(contact(log="## 2026-11-14 email: hi\n", follow_up="2026-11-19"))
     first = next_follow_up(person, config, TODAY)
     assert first is not None and first.rule == "scheduled"
     person, config = make(contact(status="paused", follow_up="2026-11-15"))
@@ -462,6 +621,8 @@ def test_example_vault_shows_every_rule(example, run) -> None:
     assert any(i["due"] == "2026-11-22" for i in items)
     assert any(i["due"] > "2026-11-22" for i in items)
     by_contact = {i["contact"]: (i["rule"], i["due"]) for i in items}
+    upcoming = data["upcoming"]
+    assert any(u["kind"] == "interview" and u["time"] for u in upcoming)
     assert by_contact["jane-doe"] == ("thank-you", "2026-11-21")
     assert by_contact["alex-kim"] == ("thank-you", "2026-11-22")
     assert by_contact["initech/david-levy"] == ("thank-you", "2026-11-23")
@@ -470,5 +631,9 @@ def test_example_vault_shows_every_rule(example, run) -> None:
     assert by_contact["initech/li-wei"] == ("scheduled", "2026-11-20")
     assert by_contact["sam-okafor"] == ("keep-in-touch", "2026-11-16")
     assert by_contact["yuki-tanaka"] == ("nudge", "2026-11-28")  # snoozed
+    assert by_contact["carlos-mendez"] == ("congratulate", "2026-11-23")  # 11-22 is a Sunday
+    assert "globex/sofia-alvarez" not in by_contact  # her interview is upcoming
+    assert [(u["contact"], u["date"], u["time"]) for u in upcoming] == [
+        ("globex/sofia-alvarez", "2026-11-24", "13:00")]
     for quiet in ("omar-haddad", "karen-lee", "bob-smith", "fatima-zahra"):
         assert quiet not in by_contact

@@ -170,7 +170,8 @@ def test_edits_show_up_without_a_restart(vault: Vault) -> None:
     assert status == 200
     assert second["ETag"] != first["ETag"]
     summaries = [str(e["summary"]) for e in Calendar.from_ical(body).walk("VEVENT")]
-    assert summaries == ["Nudge: Jane Doe (Acme)", "Follow-up: Bob Smith"]
+    # The thank-you starts no nudge clock; the interview's check-in follows it.
+    assert summaries == ["Check-in: Jane Doe (Acme)", "Follow-up: Bob Smith"]
 
 
 def test_a_token_guards_the_feed(vault: Vault) -> None:

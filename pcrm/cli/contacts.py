@@ -117,7 +117,8 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
     if as_json:
         emit_json([{"id": c.id, "name": c.name, "company": c.company, "role": c.role,
                     "email": c.emails, "phone": c.phone, "tags": c.tags, "status": c.status,
-                    "last": c.last.isoformat() if c.last else None, "path": c.path} for c in contacts])
+                    "last": c.last.isoformat() if c.last else None, "path": c.path,
+                    "quiet": c.quiet(app.today)} for c in contacts])
         return
     if not contacts:
         click.echo("No contacts." + ("" if tag or company else " Add one: pcrm new \"Name\""))

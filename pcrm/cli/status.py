@@ -43,8 +43,10 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
     snapshot = app.snapshot
     today = app.today
     items = snapshot.agenda(today, days=days, tag=tag)
+    booked = snapshot.upcoming(today, days=days, tag=tag)
     if as_json:
-        emit_json({"today": today.isoformat(), "items": [i.as_json(today) for i in items]})
+        emit_json({"today": today.isoformat(), "items": [i.as_json(today) for i in items],
+                   "upcoming": [u.as_json() for u in booked]})
         return
     report_skipped(snapshot.error_paths())
     if not items:

@@ -15,37 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pcrm.core import yamlload
 from pcrm.core.errors import ConfigError
-from pcrm.core.model import CLASSES, INBOUND, MEETING, NOTE, OUTBOUND
+from pcrm.core.kinds import DEFAULT_KINDS, KIND_KEYS, Kind, KindError, kind_from_spec, unknown_kind
 from pcrm.core.timeutil import Duration, parse_cadence, parse_duration
 
 CONFIG_NAME = ".pcrm.yaml"
 
 
-@dataclass(frozen=True)
-class Kind:
-    """An interaction kind: its class and, for meetings, its thank-you window."""
-
-    name: str
-    klass: str
-    window: Duration | None = None
-
-
-DEFAULT_KINDS: dict[str, Kind] = {
-    "interview": Kind("interview", MEETING, Duration(24, "h")),
-    "coffee": Kind("coffee", MEETING, Duration(24, "h")),
-    "call": Kind("call", MEETING, Duration(24, "h")),
-    "meeting": Kind("meeting", MEETING, Duration(24, "h")),
-    "chat": Kind("chat", MEETING, Duration(24, "h")),
-    "event": Kind("event", MEETING, Duration(48, "h")),
-    "email": Kind("email", OUTBOUND),
-    "message": Kind("message", OUTBOUND),
-    "linkedin": Kind("linkedin", OUTBOUND),
-    "connect": Kind("connect", OUTBOUND),
-    "sent": Kind("sent", OUTBOUND),
-    "reply": Kind("reply", INBOUND),
-    "received": Kind("received", INBOUND),
-    "note": Kind("note", NOTE),
-}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 # Application stages in a company file (spec 2.3), in the order they happen.
@@ -90,17 +66,18 @@ class Config:
     signature_phone: str | None = None
     stages: tuple[str, ...] = DEFAULT_STAGES
     role_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra words per group
+    workdays: frozenset[int] = frozenset(range(5))  # date.weekday(): Monday is 0
+    holidays: frozenset[dt.date] = frozenset()
     path: str = CONFIG_NAME
 
-
-def unknown_kind(kind: str, config: Config) -> str:
-    """The message for a kind the vault does not have, with a "did you mean"."""
-    import difflib  # noqa: PLC0415 - only on this error path
-
-    close = difflib.get_close_matches(kind.lower(), list(config.kinds), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else \
-        f" (known: {', '.join(sorted(config.kinds))})"
-    return f"unknown interaction kind '{kind}'{hint}"
+    def working_day(self, day: dt.date) -> dt.date:
+        """*day* if it is a working day, else the next one (spec 3: nobody is
+        chased over a weekend or a holiday)."""
+        for _ in range(7 + len(self.holidays)):
+            if day.weekday() in self.workdays and day not in self.holidays:
+                return day
+            day += dt.timedelta(days=1)
+        return day  # not reached: a week always has a working day
 
 
 def unknown_stage(stage: str, config: Config) -> str:
@@ -145,6 +122,29 @@ def _timezone(value: Any) -> tuple[dt.tzinfo, str]:
         raise ValueError(f"unknown time zone {name!r} (use an IANA name like Europe/Paris)") from None
 
 
+def _workdays(value: Any) -> frozenset[int]:
+    items = value if isinstance(value, list) else [value]
+    days = set()
+    for item in items:
+        word = str(item).strip().lower() if isinstance(item, str) else ""
+        found = [n for n, name in enumerate(WEEKDAYS) if len(word) >= 3 and name.startswith(word)]
+        if len(found) != 1:
+            raise ValueError(f"{item!r} is not a day of the week (use e.g. [mon, tue, wed, "
+                             "thu, fri])")
+        days.add(found[0])
+    if not days:
+        raise ValueError("at least one working day is needed")
+    return frozenset(days)
+
+
+def _holidays(value: Any) -> frozenset[dt.date]:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, dt.date) or isinstance(item, dt.datetime):
+            raise ValueError(f"must be a list of dates YYYY-MM-DD, not {item!r}")
+    return frozenset(items)
+
+
 def _optional_duration(value: Any) -> Duration | None:
     if value is None or value is False or (isinstance(value, str) and value.lower() == "none"):
         return None
@@ -169,6 +169,10 @@ SETTINGS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
                        "add a reminder this long before each follow-up (default none)"),
     "signature.name": ("signature_name", _string, "your name, for follow-up drafts"),
     "signature.phone": ("signature_phone", _string, "your phone number, for follow-up drafts"),
+    "workdays": ("workdays", _workdays,
+                 "the days follow-ups may fall on (default [mon, tue, wed, thu, fri])"),
+    "holidays": ("holidays", _holidays,
+                 "dates that are not working days, e.g. [2026-12-25, 2027-01-01]"),
 }
 SECTIONS = {"nudge", "cadence", "calendar", "signature"}
 
@@ -213,7 +217,8 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
         elif key in SETTINGS:
             _apply(config, key, value, lines, path)
         else:
-            known = ", ".join(sorted(SECTIONS | {"kinds", "timezone", "stages", "roles"}))
+            known = ", ".join(sorted(SECTIONS | {"kinds", "stages", "roles"}
+                                     | {k for k in SETTINGS if "." not in k}))
             raise _fail(key, f"unknown key (known keys: {known})", lines, path)
     return config
 
@@ -263,33 +268,18 @@ def _apply_kinds(config: Config, value: Any, lines: dict[tuple, int], path: str)
         name = str(name).lower()
         if not re.fullmatch(r"[^\W\d_][\w-]*", name):
             raise _fail(key, "a kind is one word (letters, digits, - or _)", lines, path)
-        old = config.kinds.get(name)
         if isinstance(spec, (str, int)) and not isinstance(spec, bool):
             spec = {"window": spec}
         if not isinstance(spec, dict):
             raise _fail(key, "must be a window like 24h or a mapping {class, window}", lines, path)
-        unknown = set(map(str, spec)) - {"class", "window"}
+        unknown = set(map(str, spec)) - KIND_KEYS
         if unknown:
-            raise _fail(f"{key}.{sorted(unknown)[0]}", "unknown key (use class, window)",
-                        lines, path)
-        klass = spec.get("class", old.klass if old else None)
-        if klass is None:
-            raise _fail(key, f"a new kind needs a class ({', '.join(CLASSES)}), "
-                             f"e.g. {name}: {{class: meeting, window: 24h}}", lines, path)
-        if klass not in CLASSES:
-            raise _fail(f"{key}.class",
-                        f"must be one of {', '.join(CLASSES)}, not {klass!r}", lines, path)
-        window = old.window if old and old.klass == klass else None
-        if "window" in spec:
-            if klass != MEETING:
-                raise _fail(f"{key}.window", "only meeting kinds have a window", lines, path)
-            try:
-                window = _window(spec["window"])
-            except ValueError as exc:
-                raise _fail(f"{key}.window", str(exc), lines, path) from None
-        if klass == MEETING and window is None:
-            window = Duration(24, "h")
-        config.kinds[name] = Kind(name, klass, window)
+            raise _fail(f"{key}.{sorted(unknown)[0]}",
+                        f"unknown key (use {', '.join(sorted(KIND_KEYS))})", lines, path)
+        try:
+            config.kinds[name] = kind_from_spec(name, spec, config.kinds.get(name))
+        except KindError as exc:
+            raise _fail(f"{key}{exc.where}", exc.message, lines, path) from None
 
 
 def _words(value: Any, key: str, lines: dict[tuple, int], path: str, *,
@@ -342,9 +332,12 @@ DEFAULT_CONFIG_TEXT = """\
 # pcrm vault config. Every key is optional; see the README for all of them.
 # timezone: Europe/Paris          # default: the system's time zone
 # kinds:                          # thank-you windows, and your own kinds
-#   interview: 24h
-#   event: 48h
+#   interview: {window: 24h, check_in: 7d}
+#   event: {window: 48h, answered_by: [message, connect]}
 #   demo: {class: meeting, window: 24h}
+#   text: {class: outbound, channel: message}
+# workdays: [mon, tue, wed, thu, fri]   # follow-ups due on a day off move to the next
+# holidays: [2026-12-25, 2027-01-01]
 # nudge:
 #   after: 7d                     # nudge an unanswered message after 7 days
 #   limit: 2                      # ...at most twice, then let it go

@@ -11,8 +11,11 @@ from typing import Any, NamedTuple
 
 from pcrm.core.timeutil import Duration
 
-MEETING, OUTBOUND, INBOUND, NOTE = "meeting", "outbound", "inbound", "note"
-CLASSES = (MEETING, OUTBOUND, INBOUND, NOTE)
+MEETING, OUTBOUND, INBOUND, NEWS, NOTE = "meeting", "outbound", "inbound", "news", "note"
+CLASSES = (MEETING, OUTBOUND, INBOUND, NEWS, NOTE)
+# The channels of outbound kinds: a personal message, or a connection request.
+MESSAGE, CONNECT = "message", "connect"
+CHANNELS = (MESSAGE, CONNECT)
 STATUSES = ("active", "paused", "archived")
 CONTACTS_FOLDER = "contacts"
 
@@ -73,7 +76,7 @@ class Interaction:
     date: dt.date
     time: dt.time | None
     kind: str
-    klass: str  # meeting / outbound / inbound / note
+    klass: str  # meeting / outbound / inbound / news / note
     title: str
     expect: dt.date | None
     line: int  # 1-based line of the heading in the file
@@ -162,6 +165,8 @@ class Summary:
     dated: list[tuple[dt.date, int]]  # (date, line) of every interaction
     pending: Any = field(default_factory=list)  # the list, or a function that builds it
     log: list[Logged] = field(default_factory=list)  # every interaction, in time order
+    quiet_since: dt.date | None = None  # see pcrm.core.rules.quiet_since
+    booked: Any = field(default_factory=list)  # its meetings (no notes), or a function
 
     @property
     def candidates(self) -> list[Any]:
@@ -169,6 +174,17 @@ class Summary:
         if callable(self.pending):
             self.pending = self.pending()
         return self.pending
+
+    @property
+    def meetings(self) -> list[Interaction]:
+        """Its meetings without their notes (built on first use from the index)."""
+        if callable(self.booked):
+            self.booked = self.booked()
+        return self.booked
+
+    def quiet(self, today: dt.date) -> bool:
+        """True once its last nudges went unanswered (spec 3, *quiet*)."""
+        return self.quiet_since is not None and today >= self.quiet_since
 
     @property
     def display(self) -> str:

@@ -4,13 +4,24 @@ A pure module: it reads parsed contacts and the config, and "today" is always a
 parameter. Logging the follow-up in the contact's file is what marks it done;
 there is no other state.
 
+Follow-ups are first computed without "today" (:func:`candidates`, which the
+index caches); :func:`apply_today` then keeps those live on the day and applies
+the snooze. A follow-up may say from which day it applies (``starts``: a
+meeting's thank-you once the meeting has happened) and until when (``ends``:
+the day a later meeting happens and takes over).
+
 Decisions where the spec is silent (also in the README):
-- ``snooze: DATE`` moves every pending follow-up of the contact to DATE at the
-  earliest, until that day is past (it comes back due on that day, today's
-  agenda and calendar included, instead of vanishing or jumping back first).
+- "After now" is by date: a meeting dated after today is upcoming; one dated
+  today has happened (its thank-you is pending, due tomorrow at the latest).
+- A booked meeting (in the future) still ends a nudge run, clears a check-in
+  and a ``follow_up:`` date, and counts as the last interaction for
+  keep-in-touch: they have agreed to meet.
 - When several tags of a contact have a cadence, the shortest one applies.
-- A meeting dated in the future still counts (an interview you have booked
-  gives a thank-you deadline after it).
+- One outbound can be the thank-you and the congratulation at once.
+- A check-in is done by an outbound on or after its nominal day (the day after
+  the expected date, or meeting + ``check_in``), even if a day off moved the
+  due date later.
+- A keep-in-touch with nothing logged is due today, whatever day it is.
 - Same-day order is by time, then by position in the file; an interaction
   without a time comes after the timed ones written above it on that day (a
   thank-you email logged without ``--time`` below a ``15:00 interview`` answers
@@ -23,15 +34,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pcrm.core.config import Config
-from pcrm.core.model import INBOUND, MEETING, NOTE, OUTBOUND, Contact, Interaction, Summary
+from pcrm.core.model import (INBOUND, MEETING, NEWS, NOTE, OUTBOUND, Contact, Interaction,
+                             Summary)
 from pcrm.core.timeutil import Duration
 
-RULES = ("thank-you", "nudge", "check-in", "scheduled", "keep-in-touch")
+RULES = ("thank-you", "nudge", "check-in", "scheduled", "keep-in-touch", "congratulate")
 RULE_TITLES = {"thank-you": "Thank-you", "nudge": "Nudge", "check-in": "Check-in",
-               "scheduled": "Follow-up", "keep-in-touch": "Keep in touch"}
+               "scheduled": "Follow-up", "keep-in-touch": "Keep in touch",
+               "congratulate": "Congratulate"}
+CONGRATULATE_AFTER = dt.timedelta(days=3)
+SCHEDULED_EARLY = dt.timedelta(days=3)  # an outbound this close before follow_up: does it
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,13 @@ class FollowUp:
     source_key: str = ""  # stable identity of what it follows (for calendar UIDs)
     due_at: dt.datetime | None = None  # aware, for deadlines from timed interactions
     snoozed_from: dt.date | None = None  # the due date before a snooze moved it
+    starts: dt.date | None = None  # pending from this day on (the meeting has happened)
+    ends: dt.date | None = None  # pending before this day only (a later meeting took over)
+
+    def live(self, today: dt.date) -> bool:
+        """True if it is pending on *today* (see ``starts`` and ``ends``)."""
+        return ((self.starts is None or today >= self.starts)
+                and (self.ends is None or today < self.ends))
 
     def overdue_days(self, today: dt.date) -> int:
         return max(0, (today - self.due).days)
@@ -115,107 +137,180 @@ def _after(items: list[Interaction], anchor: Interaction, classes: tuple[str, ..
     return any(i.klass in classes for i in items[position + 1:])
 
 
+def asking(log: list[Interaction], config: Config) -> list[Interaction]:
+    """The outbound interactions that ask for something (spec 3, *nudge*).
+
+    An outbound answers (and so asks nothing) when it is the thank-you of the
+    meeting before it (a channel that meeting's kind accepts) or the
+    congratulation of news before it; a thank-you is not a request.
+    """
+    owed_meeting: Interaction | None = None
+    owed_news = False
+    found = []
+    for item in log:
+        if item.klass == MEETING:
+            owed_meeting = item
+        elif item.klass == NEWS:
+            owed_news = True
+        elif item.klass == OUTBOUND:
+            channel = config.kinds[item.kind].channel
+            answers = owed_news
+            if owed_meeting is not None and \
+                    channel in config.kinds[owed_meeting.kind].answered_by:
+                owed_meeting, answers = None, True
+            owed_news = False
+            if not answers:
+                found.append(item)
+    return found
+
+
+def _unanswered_run(log: list[Interaction], asked: list[Interaction]) -> int:
+    """How many asking outbound came in a row since the last inbound or meeting."""
+    ids = {id(item) for item in asked}
+    run = 0
+    for item in reversed(log):
+        if item.klass in (INBOUND, MEETING):
+            break
+        run += id(item) in ids
+    return run
+
+
+def quiet_since(contact: Contact, config: Config) -> dt.date | None:
+    """The day the contact went *quiet* (its last N nudges unanswered), if it did.
+
+    That is the day the last nudge's own wait ran out; a reply or a meeting
+    after it makes the contact not quiet any more.
+    """
+    log = ordered(contact.interactions)
+    asked = asking(log, config)
+    if not asked or _unanswered_run(log, asked) - 1 < config.nudge_limit:
+        return None
+    return config.nudge_after.add_date(asked[-1].date)
+
+
 def pending(contact: Contact, config: Config, today: dt.date) -> list[FollowUp]:
-    """Every pending follow-up of *contact*, earliest first (ties: rule order)."""
+    """Every pending follow-up of *contact* on *today*, earliest first (ties: rule order)."""
+    return apply_today(candidates(contact, config), contact.snooze, today)
+
+
+def candidates(contact: Contact, config: Config) -> list[FollowUp]:
+    """The contact's follow-ups computed without "today" (what the index caches)."""
     if contact.status != "active":
         return []
     log = ordered(contact.interactions)
     found: list[FollowUp] = []
 
     def add(rule: str, due: dt.date, reason: str, source: Interaction | None = None,
-            key: str = "", due_at: dt.datetime | None = None) -> None:
+            key: str = "", **extra: object) -> None:
         if source is not None and not key:
             key = interaction_key(source, log)
         found.append(FollowUp(contact.id, contact.name, contact.company, contact.path, rule,
-                              due, reason, source, key, due_at))
+                              due, reason, source, key, **extra))  # type: ignore[arg-type]
 
-    meetings = [i for i in log if i.klass == MEETING]
-    outbound = [i for i in log if i.klass == OUTBOUND]
-
-    # thank-you: the latest meeting with no outbound after it.
-    if meetings:
-        meeting = meetings[-1]
-        if not _after(log, meeting, (OUTBOUND,)):
-            window = config.kinds[meeting.kind].window or Duration(24, "h")
-            due_at = None
-            if meeting.time is not None:
-                start = meeting.when.replace(tzinfo=config.timezone)
-                if window.unit == "h":
-                    due_at = (start.astimezone(dt.timezone.utc)
-                              + dt.timedelta(hours=window.amount)).astimezone(config.timezone)
-                else:
-                    due_at = window.add(meeting.when).replace(tzinfo=config.timezone)
-                due = due_at.date()
-            else:
-                due = window.add(meeting.when).date()
-            add("thank-you", due, f"thank-you after {meeting.label()}", meeting, due_at=due_at)
-
-    # check-in: the latest (expect DATE), nothing inbound or meeting since, no outbound after DATE.
-    check_in = False
-    expecting = [i for i in log if i.expect is not None]
-    if expecting:
-        source = expecting[-1]
-        assert source.expect is not None
-        if not _after(log, source, (INBOUND, MEETING)) and \
-                not any(i.klass == OUTBOUND and i.date > source.expect for i in log):
-            check_in = True
-            add("check-in", source.expect + dt.timedelta(days=1),
-                f"no news by {source.expect.isoformat()} as expected at {source.label()}",
-                source)
-
-    # nudge: the latest outbound unanswered, fewer than N nudges in a row unanswered.
-    if outbound and not check_in:
-        last = outbound[-1]
-        if not _after(log, last, (INBOUND, MEETING)):
-            run = 0
-            for interaction in reversed(log):
-                if interaction.klass in (INBOUND, MEETING):
-                    break
-                if interaction.klass == OUTBOUND:
-                    run += 1
-            nudges = run - 1
-            if nudges < config.nudge_limit:
-                add("nudge", config.nudge_after.add_date(last.date),
-                    f"no reply to {last.label()} (nudge {nudges + 1} of {config.nudge_limit})",
-                    last)
-
-    # scheduled: follow_up: DATE with no outbound or meeting on or after DATE.
+    _thank_yous(log, config, add)
+    check_in = _check_in(log, config, add)
+    asked = asking(log, config)
+    if asked and not check_in and not _after(log, asked[-1], (INBOUND, MEETING)):
+        nudges = _unanswered_run(log, asked) - 1
+        if nudges < config.nudge_limit:
+            last = asked[-1]
+            add("nudge", config.working_day(config.nudge_after.add_date(last.date)),
+                f"no reply to {last.label()} (nudge {nudges + 1} of {config.nudge_limit})",
+                last)
     if contact.follow_up is not None:
         when = contact.follow_up
-        if not any(i.klass in (OUTBOUND, MEETING) and i.date >= when for i in log):
+        if not any(i.klass in (OUTBOUND, MEETING) and i.date >= when - SCHEDULED_EARLY
+                   for i in log):
             add("scheduled", when, f"follow-up scheduled for {when.isoformat()}",
                 key=f"follow-up-{when.isoformat()}")
-
-    # keep-in-touch: last interaction (not a note) + cadence; none logged: due today.
     cadence = cadence_for(contact, config)
     if cadence is not None:
-        real = [i for i in log if i.klass != NOTE]
+        real = [i for i in log if i.klass not in (NOTE, NEWS)]
         if real:
             last = real[-1]
-            add("keep-in-touch", cadence.add_date(last.date),
+            add("keep-in-touch", config.working_day(cadence.add_date(last.date)),
                 f"keep in touch every {cadence.describe()}; last: {last.label()}", last)
         else:
-            add("keep-in-touch", today,
-                f"keep in touch every {cadence.describe()}; nothing logged yet",
-                key="never")
+            add("keep-in-touch", TODAY_FREE,
+                f"keep in touch every {cadence.describe()}; nothing logged yet", key="never")
+    news = [i for i in log if i.klass == NEWS]
+    if news and not _after(log, news[-1], (OUTBOUND,)):
+        item = news[-1]
+        title = f": {item.title}" if item.title else ""
+        add("congratulate", config.working_day(item.date + CONGRATULATE_AFTER),
+            f"congratulate: {item.label()}{title}", item)
+    return found
 
-    return apply_today(found, contact.snooze, today)
+
+def _thank_yous(log: list[Interaction], config: Config, add: Callable[..., None]) -> None:
+    """A thank-you for each meeting while it is the latest one that has happened
+    and no outbound of a channel its kind accepts came after it."""
+    meetings = [(n, i) for n, i in enumerate(log) if i.klass == MEETING]
+    for position, (at, meeting) in enumerate(meetings):
+        ends = meetings[position + 1][1].date if position + 1 < len(meetings) else None
+        if ends is not None and ends <= meeting.date:
+            continue  # a later meeting the same day takes over at once
+        kind = config.kinds[meeting.kind]
+        if any(i.klass == OUTBOUND and config.kinds[i.kind].channel in kind.answered_by
+               for i in log[at + 1:]):
+            continue
+        window = kind.window or Duration(24, "h")
+        due_at = None
+        if meeting.time is not None:
+            start = meeting.when.replace(tzinfo=config.timezone)
+            if window.unit == "h":
+                due_at = (start.astimezone(dt.timezone.utc)
+                          + dt.timedelta(hours=window.amount)).astimezone(config.timezone)
+            else:
+                due_at = window.add(meeting.when).replace(tzinfo=config.timezone)
+            due = due_at.date()
+        else:
+            due = window.add(meeting.when).date()
+        add("thank-you", due, f"thank-you after {meeting.label()}", meeting, due_at=due_at,
+            starts=meeting.date, ends=ends)
 
 
-# The index caches each contact's follow-ups computed with TODAY_FREE as
-# "today": the only effects of the real date are then a keep-in-touch with
-# nothing logged (due today) and a snooze, both applied by apply_today().
+def _check_in(log: list[Interaction], config: Config, add: Callable[..., None]) -> bool:
+    """The check-in after the latest ``(expect DATE)`` or check-in meeting, if due."""
+    sources = [i for i in log if i.expect is not None
+               or (i.klass == MEETING and config.kinds[i.kind].check_in is not None)]
+    if not sources or _after(log, sources[-1], (INBOUND, MEETING)):
+        return False
+    source = sources[-1]
+    if source.expect is not None:
+        nominal = source.expect + dt.timedelta(days=1)
+        reason = f"no news by {source.expect.isoformat()} as expected at {source.label()}"
+    else:
+        delay = config.kinds[source.kind].check_in
+        assert delay is not None
+        nominal = delay.add_date(source.date)
+        reason = f"no news {delay.describe()} after {source.label()}"
+    if any(i.klass == OUTBOUND and i.date >= nominal for i in log):
+        return False
+    add("check-in", config.working_day(nominal), reason, source,
+        starts=source.date if source.klass == MEETING else None)
+    return True
+
+
+# The due date of a keep-in-touch with nothing logged: today, whichever day
+# that is (resolved by apply_today(), so that candidates never read the date).
 TODAY_FREE = dt.date.max
 
 
 def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
                 ) -> list[FollowUp]:
-    """Resolve "due today" placeholders and a snooze for *today*; sort by due, rule."""
+    """Keep the follow-ups live on *today*, resolve "due today", apply a snooze; sort.
+
+    A snooze moves every follow-up due before its date to that date, for good:
+    once the date is past, it is late counting from the snooze date (spec 3).
+    """
     resolved = []
     for item in items:
+        if not item.live(today):
+            continue
         if item.due == TODAY_FREE:
             item = replace(item, due=today)
-        if snooze is not None and snooze >= today and item.due < snooze:
+        if snooze is not None and item.due < snooze:
             item = replace(item, due=snooze, snoozed_from=item.due, due_at=None,
                            reason=f"{item.reason} (snoozed until {snooze.isoformat()})")
         resolved.append(item)
@@ -223,19 +318,30 @@ def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
     return resolved
 
 
-def brief_due(cands: tuple[tuple[int, int], ...], snooze: int | None, today: dt.date
-              ) -> int | None:
-    """The next due date (an ordinal) from cached (due ordinal, rule index) pairs.
+Brief = tuple  # (due ordinal, rule index, starts ordinal or None, ends ordinal or None)
+
+
+def brief_of(item: FollowUp) -> Brief:
+    """A cached follow-up as plain numbers, for :func:`brief_due`."""
+    return (item.due.toordinal(), RULES.index(item.rule),
+            item.starts.toordinal() if item.starts else None,
+            item.ends.toordinal() if item.ends else None)
+
+
+def brief_due(cands: Iterable[Brief], snooze: int | None, today: dt.date) -> int | None:
+    """The next due date (an ordinal) from cached follow-ups (see :func:`brief_of`).
 
     The same arithmetic as :func:`apply_today`, on plain numbers, so that the
     index can pick the contacts due without building their follow-ups.
     """
     now = today.toordinal()
     best = None
-    for due, _rule in cands:
+    for due, _rule, starts, ends in cands:
+        if (starts is not None and now < starts) or (ends is not None and now >= ends):
+            continue
         if due == _TODAY_FREE_ORD:
             due = now
-        if snooze is not None and snooze >= now and due < snooze:
+        if snooze is not None and due < snooze:
             due = snooze
         if best is None or due < best:
             best = due

@@ -38,9 +38,12 @@ def facts_of(parsed: ParsedFile) -> tuple:
     contact = parsed.contact
     person = None
     if contact is not None:
+        # A booked meeting is not a typo: only other kinds are checked for future dates.
+        booked = {meeting.line for meeting in contact.meetings}
         person = (tuple(contact.emails), contact.linkedin, contact.company,
                   tuple(contact.key_lines.items()),
-                  tuple((day.toordinal(), line) for day, line in contact.dated), contact.name)
+                  tuple((day.toordinal(), line) for day, line in contact.dated
+                        if line not in booked), contact.name)
     mentions = None
     if parsed.event is not None:
         mentions = tuple((m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
@@ -81,7 +84,8 @@ def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: d
         for day, line in dated:
             if day > now:
                 found.append(Diagnostic(path, line, 1, "warning", "interaction dated in the "
-                                        f"future ({dt.date.fromordinal(day).isoformat()})"))
+                                        f"future ({dt.date.fromordinal(day).isoformat()}); "
+                                        "only meetings can be booked ahead"))
     for (key, value), group in owners.items():
         if len(group) < 2:
             continue

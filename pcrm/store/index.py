@@ -35,7 +35,7 @@ from pcrm.core.config import Config
 from pcrm.core.model import (Block, Company, Contact, Diagnostic, EventNote, Interaction,
                              Logged, Mention, ParsedFile, Stage, Summary)
 
-SCHEMA = 8
+SCHEMA = 9
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -54,15 +54,24 @@ def _clock(minutes: int | None) -> dt.time | None:
     return dt.time(minutes // 60, minutes % 60) if minutes is not None else None
 
 
+def _encode_interaction(source: Interaction | None) -> tuple | None:
+    if source is None:
+        return None
+    return (source.date.toordinal(), _minutes(source.time), source.kind, source.klass,
+            source.title, _ord(source.expect), source.line, source.index, source.origin)
+
+
+def _decode_interaction(src: tuple) -> Interaction:
+    day, minutes, kind, klass, title, expect, line, index, origin = src
+    return Interaction(_date(day), _clock(minutes), kind, klass, title,
+                       _date(expect) if expect is not None else None, line, index,
+                       origin=origin)
+
+
 def _encode_followup(item: Any) -> tuple:
-    source = item.source
-    src = None
-    if source is not None:
-        minutes = source.time.hour * 60 + source.time.minute if source.time else None
-        src = (source.date.toordinal(), minutes, source.kind, source.klass, source.title,
-               _ord(source.expect), source.line, source.index, source.origin)
     due_at = item.due_at.isoformat() if item.due_at is not None else None
-    return (item.rule, item.due.toordinal(), item.reason, item.source_key, due_at, src)
+    return (item.rule, item.due.toordinal(), item.reason, item.source_key, due_at,
+            _encode_interaction(item.source), _ord(item.starts), _ord(item.ends))
 
 
 def encode(parsed: ParsedFile) -> bytes:
@@ -78,7 +87,9 @@ def encode(parsed: ParsedFile) -> bytes:
                    tuple((day.toordinal(), line) for day, line in contact.dated),
                    tuple(_encode_followup(f) for f in contact.candidates),
                    tuple((i.date.toordinal(), _minutes(i.time), i.kind, i.klass)
-                         for i in contact.log))
+                         for i in contact.log),
+                   _ord(contact.quiet_since),
+                   tuple(_encode_interaction(m) for m in contact.meetings))
     company = None
     if parsed.company is not None:
         found = parsed.company
@@ -117,22 +128,18 @@ def decode(path: str, blob: bytes) -> ParsedFile:
                         event=_decode_event(path, event))
     if summary is not None:
         (cid, name, comp, role, emails, phone, linkedin, tags, status, snooze, birthday,
-         key_lines, dated, cands, log) = summary
+         key_lines, dated, cands, log, quiet, booked) = summary
 
         def follow_ups() -> list[FollowUp]:  # built on first use: `list` never needs them
-            built = []
-            for rule, due, reason, key, due_at, src in cands:
-                source = None
-                if src is not None:
-                    day, minutes, kind, klass, title, expect, line, index, origin = src
-                    clock = dt.time(minutes // 60, minutes % 60) if minutes is not None else None
-                    source = Interaction(_date(day), clock, kind, klass, title,
-                                         _date(expect) if expect is not None else None,
-                                         line, index, "", origin)
-                built.append(FollowUp(
-                    cid, name, comp, path, rule, _date(due), reason, source, key,
-                    dt.datetime.fromisoformat(due_at) if due_at else None))
-            return built
+            return [FollowUp(cid, name, comp, path, rule, _date(due), reason,
+                             _decode_interaction(src) if src is not None else None, key,
+                             dt.datetime.fromisoformat(due_at) if due_at else None,
+                             starts=_date(starts) if starts is not None else None,
+                             ends=_date(ends) if ends is not None else None)
+                    for rule, due, reason, key, due_at, src, starts, ends in cands]
+
+        def meetings() -> list[Interaction]:
+            return [_decode_interaction(m) for m in booked]
 
         parsed.contact = Summary(
             cid, path, name, comp, role, list(emails), phone, linkedin, list(tags), status,
@@ -140,7 +147,8 @@ def decode(path: str, blob: bytes) -> ParsedFile:
             tuple(birthday) if birthday is not None else None,  # type: ignore[arg-type]
             dict(key_lines), [(_date(day), line) for day, line in dated], follow_ups,
             [Logged(_date(day), _clock(minutes), kind, klass)
-             for day, minutes, kind, klass in log])
+             for day, minutes, kind, klass in log],
+            _date(quiet) if quiet is not None else None, meetings)
     if company is not None:
         name, target, why, stages = company
         parsed.company = Company(path, name, target, why=why, stages=[
@@ -152,7 +160,7 @@ def decode(path: str, blob: bytes) -> ParsedFile:
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
 _RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py", "core/rules.py",
-                   "core/model.py", "core/timeutil.py",
+                   "core/model.py", "core/timeutil.py", "core/kinds.py", "core/upcoming.py",
                    "core/yamlload.py", "core/validate.py", "core/config.py", "store/vault.py",
                    "store/index.py")
 
@@ -171,12 +179,14 @@ def _code_stamp() -> str:
 
 def fingerprint(config: Config) -> str:
     """Everything the records depend on: schema, pcrm's code and the relevant config."""
-    kinds = ",".join(f"{k.name}={k.klass}/{k.window}" for k in
-                     sorted(config.kinds.values(), key=lambda k: k.name))
+    kinds = ",".join(f"{k.name}={k.klass}/{k.window}/{k.channel}/{'+'.join(k.answered_by)}/"
+                     f"{k.check_in}" for k in sorted(config.kinds.values(), key=lambda k: k.name))
     tags = ",".join(f"{t}={c}" for t, c in sorted(config.cadence_tags.items()))
+    days = ",".join(map(str, sorted(config.workdays)))
+    holidays = ",".join(sorted(day.isoformat() for day in config.holidays))
     return (f"{SCHEMA}|{__version__}|{_code_stamp()}|{config.timezone_name}|{kinds}|"
             f"{config.nudge_after}|{config.nudge_limit}|{config.cadence_default}|{tags}|"
-            f"{','.join(config.stages)}")
+            f"{','.join(config.stages)}|{days}|{holidays}")
 
 
 class Index:

@@ -24,6 +24,7 @@ from pcrm.core.parse import parse_contact
 
 if TYPE_CHECKING:
     from pcrm.core.rules import FollowUp
+    from pcrm.core.upcoming import Upcoming
 
 CONTACTS, COMPANIES = "contacts", "companies"
 
@@ -100,7 +101,7 @@ class Snapshot:
             return agenda(self.contacts, self.config, today, days=days, tag=tag)
         horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
         chosen = []
-        for path, (_error, active, snooze, tags, cands, _name) in self.briefs.items():
+        for path, (_error, active, snooze, tags, cands, _name, _booked) in self.briefs.items():
             if not active or (tag is not None and tag not in tags):
                 continue
             due = brief_due(cands, snooze, today)
@@ -108,19 +109,33 @@ class Snapshot:
                 chosen.append(self.files[path].contact)
         return agenda(chosen, self.config, today, days=days, tag=tag)
 
+    def upcoming(self, today: dt.date, *, days: int | None = None,
+                 tag: str | None = None) -> list[Upcoming]:
+        """Meetings after *today* within *days* (see :func:`pcrm.core.upcoming.upcoming`)."""
+        from pcrm.core.upcoming import upcoming
+
+        contacts: list[Summary] = self.contacts
+        if self.briefs is not None:  # only the contacts with a meeting after today
+            now = today.toordinal()
+            contacts = [self.files[path].contact for path, brief in self.briefs.items()
+                        if brief[6] is not None and brief[6] > now]  # type: ignore[misc]
+        return upcoming(contacts, today, days=days, tag=tag)
+
 
 def brief_of(parsed: ParsedFile) -> tuple:
     """What :meth:`Snapshot.agenda` needs of a file, as plain values."""
-    from pcrm.core.rules import RULES
+    from pcrm.core.rules import brief_of as follow_up_brief
 
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return (not parsed.ok, False, None, (), (), None)
-    cands = tuple((f.due.toordinal(), RULES.index(f.rule)) for f in contact.candidates)
+        return (not parsed.ok, False, None, (), (), None, None)
+    cands = tuple(follow_up_brief(f) for f in contact.candidates)
     snooze = contact.snooze.toordinal() if contact.snooze else None
-    # The name too: event notes resolve [[Name]] links without decoding every record.
+    booked = max((m.date.toordinal() for m in contact.meetings), default=None)
+    # The name too: event notes resolve [[Name]] links without decoding every record;
+    # and the date of its latest meeting, to find upcoming ones without decoding either.
     return (not parsed.ok, contact.status == "active", snooze, tuple(contact.tags), cands,
-            contact.name)
+            contact.name, booked)
 
 
 def is_vault_file(path: str) -> bool:
@@ -196,7 +211,10 @@ def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list
 
 def summarize(contact: Contact, config: Config) -> Summary:
     """The index's form of a contact: no notes, follow-ups precomputed without today."""
-    from pcrm.core.rules import TODAY_FREE, ordered, pending
+    from dataclasses import replace
+
+    from pcrm.core.model import MEETING
+    from pcrm.core.rules import candidates, ordered, quiet_since
 
     return Summary(
         id=contact.id, path=contact.path, name=contact.name, company=contact.company,
@@ -206,8 +224,10 @@ def summarize(contact: Contact, config: Config) -> Summary:
         key_lines={k: v for k, v in contact.key_lines.items()
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
-        pending=pending(contact, config, TODAY_FREE),
-        log=[Logged(i.date, i.time, i.kind, i.klass) for i in ordered(contact.interactions)])
+        pending=candidates(contact, config),
+        log=[Logged(i.date, i.time, i.kind, i.klass) for i in ordered(contact.interactions)],
+        quiet_since=quiet_since(contact, config),
+        booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
 
 
 def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
