@@ -210,7 +210,11 @@ def test_an_email_logged_the_same_evening_answers_the_event() -> None:
     from pcrm.core.model import Contact
 
     jane = Contact("jane-doe", "contacts/jane-doe.md", "Jane Doe", {}, interactions=merged)
-    assert [f.rule for f in pending(jane, CONFIG, dt.date(2026, 11, 19))] == ["nudge"]
+    # The email is the event's thank-you: nothing is due, and a thank-you starts no nudge.
+    assert [f.rule for f in pending(jane, CONFIG, dt.date(2026, 11, 19))] == []
+    alone = Contact("jane-doe", "contacts/jane-doe.md", "Jane Doe", {},
+                    interactions=[attendance(fair.event, PEOPLE, CONFIG)["jane-doe"]])
+    assert [f.rule for f in pending(alone, CONFIG, dt.date(2026, 11, 19))] == ["thank-you"]
 
 
 def test_a_renamed_contact_is_still_found_by_name_and_the_old_id_gets_a_hint() -> None:
