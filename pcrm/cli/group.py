@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "hooks": "gitcmds", "history": "gitcmds", "sync": "gitcmds",
     "companies": "insights",
     "draft": "draft",
+    "event": "events",
     "import": "exchange", "export": "exchange",
 }
 
