@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +22,8 @@ from icalendar import Calendar
 from helpers import contact
 from pcrm.store.paths import state_dir
 from pcrm.core.config import Config
-from pcrm.calendar.feed import STATE_FILE, SequenceState, build_feed, initials
+from pcrm.calendar.feed import build_feed, initials
+from pcrm.calendar.state import SECRET_FILE, STATE_FILE, SequenceState, clock_sequence
 from pcrm.core.model import Contact
 
 Run = Callable[..., Result]
@@ -40,6 +43,7 @@ CAROL = contact("Carol King", follow_up="2026-12-01", company="Initech", birthda
 DAN = contact("Dan Archived", """
     ## 2026-11-20 interview: onsite
     """, status="archived", birthday="1980-05-04")
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
 FILES = {"contacts/jane-doe.md": JANE, "contacts/bob.md": BOB,
          "contacts/carol.md": CAROL, "contacts/dan.md": DAN}
 
@@ -111,7 +115,7 @@ def test_calendar_properties_for_calendar_apps(vault: Vault, run: Run) -> None:
     calendar = Calendar.from_ical(data)
     assert calendar["version"] == "2.0"
     assert str(calendar["prodid"]).startswith("-//pcrm//")
-    assert calendar["method"] == "PUBLISH"
+    assert "method" not in calendar  # a published calendar, not an iTIP message
     lines = data.decode("utf-8").split("\r\n")
     assert "NAME:Job hunt\\, 2026" in lines  # TEXT, escaped
     assert "X-WR-CALNAME:Job hunt\\, 2026" in lines
@@ -154,7 +158,7 @@ def test_crlf_and_75_octet_folding_with_non_ascii_names(vault: Vault, run: Run) 
 def test_any_name_folds_and_parses_back(name: str) -> None:
     person = Contact("x", "contacts/x.md", name.strip(), {}, follow_up=dt.date(2026, 12, 1),
                      birthday=(None, 2, 29))
-    data = build_feed([person], Config(), dt.date(2026, 11, 22)).data
+    data = build_feed([person], Config(), dt.date(2026, 11, 22), now=NOW).data
     for line in data.split(b"\r\n"):
         assert len(line) <= 75
         line.decode("utf-8")
@@ -229,52 +233,111 @@ def test_uids_are_unique(vault: Vault, run: Run) -> None:
 def test_sequence_grows_when_the_content_changes(vault: Vault, run: Run) -> None:
     root = vault(FILES)
     path = root / "contacts/jane-doe.md"
-    first = events(feed(run, root))["Thank-you: Jane Doe (Acme)"]
-    assert first["sequence"] == 0
+    before = events(feed(run, root))
+    first = before["Thank-you: Jane Doe (Acme)"]
+    base = first["sequence"]
     path.write_text(path.read_text(encoding="utf-8").replace("Acme", "Globex"), encoding="utf-8")
     second = events(feed(run, root))["Thank-you: Jane Doe (Globex)"]
     assert second["uid"] == first["uid"]
-    assert second["sequence"] == 1
-    assert events(feed(run, root))["Thank-you: Jane Doe (Globex)"]["sequence"] == 1
+    assert second["sequence"] > base
+    assert events(feed(run, root))["Thank-you: Jane Doe (Globex)"]["sequence"] == \
+        second["sequence"]
     path.write_text(path.read_text(encoding="utf-8").replace("Globex", "Acme"), encoding="utf-8")
-    assert events(feed(run, root))["Thank-you: Jane Doe (Acme)"]["sequence"] == 2
+    assert events(feed(run, root))["Thank-you: Jane Doe (Acme)"]["sequence"] > \
+        second["sequence"]
     # The untouched contacts kept theirs.
-    assert events(feed(run, root))["Nudge: Bob Smith"]["sequence"] == 0
+    assert events(feed(run, root))["Nudge: Bob Smith"]["sequence"] == \
+        before["Nudge: Bob Smith"]["sequence"]
+
+
+def test_sequence_grows_even_after_the_state_file_is_lost(vault: Vault, run: Run) -> None:
+    root = vault(FILES)
+    path = root / "contacts/jane-doe.md"
+    first = events(feed(run, root))["Thank-you: Jane Doe (Acme)"]
+    path.write_text(path.read_text(encoding="utf-8").replace("Acme", "Globex"), encoding="utf-8")
+    second = events(feed(run, root))["Thank-you: Jane Doe (Globex)"]
+    assert second["sequence"] > first["sequence"]
+    (state_dir(root) / STATE_FILE).unlink()
+    # SEQUENCE now comes from the clock, in seconds: two changes within the
+    # same second of the loss are the one case it cannot order.
+    while clock_sequence(dt.datetime.now(dt.timezone.utc)) <= second["sequence"]:
+        time.sleep(0.1)
+    path.write_text(path.read_text(encoding="utf-8").replace("Globex", "Hooli"), encoding="utf-8")
+    after = events(feed(run, root))["Thank-you: Jane Doe (Hooli)"]
+    assert after["uid"] == first["uid"]
+    assert after["sequence"] > second["sequence"]
+    assert after["sequence"] >= clock_sequence(dt.datetime.now(dt.timezone.utc)) - 1
 
 
 def test_a_snooze_moves_the_event_and_keeps_its_uid(vault: Vault, run: Run) -> None:
     root = vault(FILES)
     first = events(feed(run, root))["Nudge: Bob Smith"]
+    # First seen: stamped with the message it follows.
+    assert first["dtstamp"].dt == dt.datetime(2026, 11, 10, tzinfo=dt.timezone.utc)
     path = root / "contacts/bob.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "name: Bob Smith", "name: Bob Smith\nsnooze: 2026-11-30"), encoding="utf-8")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     moved = events(feed(run, root))["Nudge: Bob Smith"]
+    after = dt.datetime.now(dt.timezone.utc)
     assert moved["uid"] == first["uid"]
     assert moved["dtstart"].dt == dt.date(2026, 11, 30)
-    assert moved["sequence"] == 1
+    assert moved["sequence"] > first["sequence"]
+    # The content changed now: DTSTAMP and LAST-MODIFIED say so, and stay.
+    assert before <= moved["dtstamp"].dt <= after
+    assert moved["last-modified"].dt == moved["dtstamp"].dt
+    assert events(feed(run, root))["Nudge: Bob Smith"]["dtstamp"].dt == moved["dtstamp"].dt
+
+
+def test_stamps_are_never_in_the_future() -> None:
+    # A follow-up whose interaction is later than "now" (a clock behind the
+    # data, or --today in the future) is stamped now, not then.
+    person = Contact(id="x", path="contacts/x.md", name="X Y", meta={}, birthday=(1990, 1, 2),
+                     follow_up=dt.date(2026, 12, 1))
+    early = dt.datetime(2026, 1, 1, 8, 30, tzinfo=dt.timezone.utc)
+    calendar = Calendar.from_ical(build_feed([person], Config(), dt.date(2026, 11, 22),
+                                             now=early).data)
+    for event in calendar.walk("VEVENT"):
+        assert event["dtstamp"].dt == early, event["summary"]
 
 
 def test_a_corrupt_state_file_is_ignored_and_rewritten(vault: Vault, run: Run) -> None:
     root = vault(FILES)
     state = state_dir(root) / STATE_FILE
     expected = feed(run, root)
-    assert json.loads(state.read_text(encoding="utf-8"))["version"] == 2
-    for garbage in ("{not json", "[1, 2]", '{"events": {"x": 3}}', ""):
+    assert json.loads(state.read_text(encoding="utf-8"))["version"] == 3
+    before = {str(e["uid"]): e for e in Calendar.from_ical(expected).walk("VEVENT")}
+    for garbage in ("{not json", "[1, 2]", '{"version": 3, "events": {"x": 3}}', ""):
         state.write_text(garbage, encoding="utf-8")
-        assert feed(run, root) == expected  # sequences were all 0 anyway
+        after = {str(e["uid"]): e for e in Calendar.from_ical(feed(run, root)).walk("VEVENT")}
+        assert set(after) == set(before)
+        for uid, event in after.items():  # an unknown history: SEQUENCE may only grow
+            assert event["sequence"] >= before[uid]["sequence"]
         assert len(json.loads(state.read_text(encoding="utf-8"))["events"]) == 4
 
 
 def test_sequence_state_in_isolation() -> None:
-    state = SequenceState({"a": ("h1", 3, "text"), "gone": ("h", 1, None)})
-    assert state.sequence("a", "h1") == (3, "text")
-    assert state.sequence("a", "h2") == (4, None)
-    assert state.sequence("new", "h") == (0, None)
-    state.record("a", "h1", 3, "text")
+    seen = "2026-11-20T15:00:00+00:00"
+    when = dt.datetime.fromisoformat(seen)
+    state = SequenceState({"a": ("h1", 3, seen, "text"), "gone": ("h", 1, seen, None)})
+    assert state.sequence("a", "h1", NOW) == (3, when, "text")
+    assert state.sequence("a", "h2", NOW) == (clock_sequence(NOW), None, None)
+    high = SequenceState({"a": ("h1", 10**9, seen, "text")})
+    assert high.sequence("a", "h2", NOW) == (10**9 + 1, None, None)
+    assert state.sequence("new", "h", NOW) == (0, None, None)
+    state.record("a", "h1", 3, when, "text")
     assert state.changed()  # "gone" went away: the file is rewritten without it
-    same = SequenceState({"a": ("h1", 3, "text")})
-    same.record("a", "h1", 3, "text")
+    same = SequenceState({"a": ("h1", 3, seen, "text")})
+    same.record("a", "h1", 3, when, "text")
     assert not same.changed()
+    # A lost history numbers from the clock, above anything counted before.
+    lost = SequenceState(known=False)
+    assert lost.sequence("a", "h1", NOW) == (clock_sequence(NOW), None, None)
+    assert 10**8 < clock_sequence(NOW) < 2**31 - 1
+    # Last-Modified: one second later at least, even within the same second.
+    first = state.feed_modified("f1", NOW)
+    assert state.feed_modified("f1", NOW + dt.timedelta(hours=1)) == first
+    assert state.feed_modified("f2", NOW) == first + dt.timedelta(seconds=1)
 
 
 def test_the_bytes_are_icalendars_own(vault: Vault, run: Run) -> None:
@@ -292,7 +355,7 @@ def test_a_tampered_cached_event_is_rendered_again(vault: Vault, run: Run) -> No
     state = state_dir(root) / STATE_FILE
     data = json.loads(state.read_text(encoding="utf-8"))
     for uid, entry in data["events"].items():
-        entry[2] = entry[2].replace("Jane", "Mallory").replace(f"UID:{uid}", "UID:x")
+        entry[3] = entry[3].replace("Jane", "Mallory").replace(f"UID:{uid}", "UID:x")
     state.write_text(json.dumps(data), encoding="utf-8")
     assert feed(run, root) == expected
 
@@ -332,6 +395,36 @@ def test_minimal_mode_hides_names_notes_and_paths(vault: Vault, run: Run) -> Non
     full = Calendar.from_ical(feed(run, vault(FILES))).walk("VEVENT")
     assert sorted(e["dtstart"].dt for e in full) == \
         sorted(e["dtstart"].dt for e in found.values())
+
+
+def test_minimal_mode_hides_birth_years_and_keys_uids_with_a_secret(vault: Vault,
+                                                                     run: Run) -> None:
+    eve = contact("Eve Adams", birthday="1990-07-14")
+    files = {**FILES, "contacts/eve.md": eve}
+    full = {str(e["uid"]) for e in Calendar.from_ical(
+        feed(run, vault(files))).walk("VEVENT")}
+    root = vault(files, config="calendar:\n  minimal: true\n")
+    data = feed(run, root)
+    text = data.replace(b"\r\n ", b"").decode("utf-8")
+    assert "1990" not in text
+    found = events(data)
+    assert found["Birthday: E. A."]["dtstart"].dt == dt.date(2000, 7, 14)
+    # Neither the plain hash of what a UID stands for, nor anything else the
+    # full feed of the same vault uses.
+    plain = hashlib.sha1("\n".join(("birthday", "eve")).encode()).hexdigest()
+    assert plain not in text
+    uids = {str(e["uid"]) for e in found.values()}
+    assert uids.isdisjoint(full) and all(uid.endswith("@pcrm") for uid in uids)
+    # The secret is kept out of the vault, readable by the user alone, and reused.
+    secret = state_dir(root) / SECRET_FILE
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert len(bytes.fromhex(secret.read_text().strip())) == 32
+    assert not list(root.rglob(SECRET_FILE))
+    assert feed(run, root) == data
+    # Another secret (another clone of the vault) gives other UIDs.
+    secret.write_text(("ab" * 32) + "\n")
+    again = {str(e["uid"]) for e in Calendar.from_ical(feed(run, root)).walk("VEVENT")}
+    assert again.isdisjoint(uids) and len(again) == len(uids)
 
 
 def test_initials() -> None:
@@ -390,9 +483,13 @@ def test_a_broken_config_is_an_error(vault: Vault, run: Run) -> None:
     assert result.stderr.startswith("Error: .pcrm.yaml:2")
 
 
-def test_an_empty_vault_is_an_empty_calendar(vault: Vault, run: Run) -> None:
-    calendar = Calendar.from_ical(feed(run, vault()))
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_an_empty_vault_still_holds_one_component(vault: Vault, run: Run, zone: str) -> None:
+    calendar = Calendar.from_ical(feed(run, vault(config=f"timezone: {zone}\n")))
     assert calendar.walk("VEVENT") == [] and calendar["version"] == "2.0"
+    (timezone,) = calendar.subcomponents  # RFC 5545: at least one component
+    assert timezone.name == "VTIMEZONE" and timezone["tzid"] == zone
+    assert timezone.walk("STANDARD")
 
 
 def test_help_texts_have_examples(vault: Vault, run: Run) -> None:

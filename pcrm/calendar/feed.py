@@ -1,22 +1,25 @@
-"""The calendar feed (spec 6): follow-ups and birthdays as one iCalendar file.
+"""The calendar feed (spec 6): follow-ups, upcoming meetings and birthdays as one file.
 
-The only module that imports ``icalendar``; it does so inside the functions
-that need it, because the import costs about 0.2 s and every other command
-must stay instant.
+The only module, with its siblings in :mod:`pcrm.calendar`, that imports
+``icalendar``; it does so inside the functions that need it, because the
+import costs about 0.2 s and every other command must stay instant.
 
 What calendar apps rely on, and how this module provides it:
 
+- A published calendar, not a scheduling message: no ``METHOD`` (libical's
+  RFC 5546 check fails every event of a ``METHOD:PUBLISH`` feed that has no
+  ``ORGANIZER``), and never an empty ``VCALENDAR`` (RFC 5545 wants at least
+  one component: an empty feed holds the vault's ``VTIMEZONE``).
 - Stable UIDs: a follow-up's UID is a hash of the contact id, the rule and the
   key of the interaction it follows, so regenerating keeps it, and a new
-  follow-up (a new interaction, another rule) gets a new one.
-- Deterministic bytes: DTSTAMP and LAST-MODIFIED come from the data (the
-  interaction followed, else the date itself), never from the clock, so the
-  same vault gives the same bytes and the server the same ETag.
-- SEQUENCE grows when an event's content changes. Content cannot say by
-  itself that it changed, so a per-machine state file (``feed-state.json`` in
-  the vault's state folder, never tracked) maps each UID to a hash of its
-  content and its sequence. A missing or corrupt file only means sequences
-  start again at 0.
+  follow-up (a new interaction, another rule) gets a new one. In minimal mode
+  the hash is keyed with the vault's secret (see :mod:`pcrm.calendar.state`).
+- DTSTAMP and LAST-MODIFIED say when the event's content last changed, never
+  a time in the future: the state file remembers when each content was first
+  seen. An event seen for the first time is stamped with the interaction it
+  follows when that is in the past, else with the time of generation.
+- SEQUENCE grows when an event's content changes, even after the state file
+  is lost (see :mod:`pcrm.calendar.state`).
 
 Each event is first described as plain *fields* (what it says), then rendered
 by icalendar (how it is written). Rendering is the slow part (about 0.3 ms an
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import threading
 from contextlib import suppress
@@ -35,15 +39,17 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pcrm import __version__
+from pcrm.calendar.state import STATE_FILE, SequenceState, load_secret
 from pcrm.core.config import Config
-from pcrm.store.files import REPLACE, write_atomic
 from pcrm.core.errors import WriteError
 from pcrm.core.model import Contact, Summary
 from pcrm.core.rules import RULE_TITLES, FollowUp, agenda
 from pcrm.core.timeutil import Duration
 
-STATE_FILE = "feed-state.json"
+__all__ = ["STATE_FILE", "Feed", "SequenceState", "build_feed", "generate"]
+
 PRODID = f"-//pcrm//pcrm {__version__}//EN"
+UID_DOMAIN = "@pcrm"  # every UID pcrm makes ends so: publish touches only those
 # The server builds the feed from several threads; the state file is one
 # read-modify-write, so one generation at a time per process.
 _STATE_LOCK = threading.Lock()
@@ -51,30 +57,46 @@ _STATE_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Feed:
-    """A generated feed: the bytes to publish and what they hold."""
+    """A generated feed: the bytes to publish, what they hold, and when they changed."""
 
     data: bytes
     follow_ups: int
     birthdays: int
+    modified: dt.datetime | None = None  # when these bytes were first generated
+    meetings: int = 0
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event before rendering: what it says, and when its content came to be."""
+
+    uid: str
+    fields: list[tuple[str, Any]]
+    origin: dt.datetime | None = None  # the data's own time, if it has one (else: now)
 
 
 # -- identities -------------------------------------------------------------------------
 
-def follow_up_uid(item: FollowUp) -> str:
+def _uid(parts: tuple[str, ...], secret: bytes | None) -> str:
+    key = "\n".join(parts).encode("utf-8")
+    if secret is None:
+        return hashlib.sha1(key).hexdigest() + UID_DOMAIN
+    return hmac.new(secret, key, hashlib.sha256).hexdigest()[:40] + UID_DOMAIN
+
+
+def follow_up_uid(item: FollowUp, secret: bytes | None = None) -> str:
     """The UID of a follow-up: the same follow-up always gets the same one.
 
     ``source_key`` names the interaction the follow-up answers (or the
     scheduled date), so a later interaction that starts a new follow-up of the
     same rule gives a new UID instead of silently moving the old event.
     """
-    key = "\n".join(("follow-up", item.contact, item.rule, item.source_key))
-    return hashlib.sha1(key.encode("utf-8")).hexdigest() + "@pcrm"
+    return _uid(("follow-up", item.contact, item.rule, item.source_key), secret)
 
 
-def birthday_uid(contact: Contact | Summary) -> str:
+def birthday_uid(contact: Contact | Summary, secret: bytes | None = None) -> str:
     """The UID of a contact's yearly birthday event (one per contact)."""
-    key = "\n".join(("birthday", contact.id))
-    return hashlib.sha1(key.encode("utf-8")).hexdigest() + "@pcrm"
+    return _uid(("birthday", contact.id), secret)
 
 
 def initials(name: str) -> str:
@@ -98,69 +120,13 @@ def as_timedelta(duration: Duration) -> dt.timedelta:
     raise ValueError(f"{duration} cannot be a calendar duration (use hours, days or weeks)")
 
 
-# -- the sequence state -----------------------------------------------------------------
-
-Entry = tuple[str, int, "str | None"]  # (content hash, SEQUENCE, rendered VEVENT or None)
-
-
-class SequenceState:
-    """UID -> (content hash, SEQUENCE, rendered text), as last published from this machine."""
-
-    def __init__(self, entries: dict[str, Entry] | None = None) -> None:
-        self.entries = dict(entries or {})
-        self.current: dict[str, Entry] = {}
-
-    @classmethod
-    def load(cls, path: Path) -> SequenceState:
-        """Read the state file; a missing, unreadable or corrupt one is an empty state."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries: dict[str, Entry] = {}
-            for uid, value in data["events"].items():
-                text = value[2] if len(value) > 2 else None
-                # Only a whole VEVENT of this UID is reused; anything else is rendered again.
-                if not (isinstance(text, str) and text.startswith("BEGIN:VEVENT\r\n")
-                        and text.endswith("END:VEVENT\r\n") and f"\r\nUID:{uid}\r\n" in text):
-                    text = None
-                entries[str(uid)] = (str(value[0]), int(value[1]), text)
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-            return cls()
-        return cls(entries)
-
-    def sequence(self, uid: str, digest: str) -> tuple[int, str | None]:
-        """SEQUENCE for *uid* with content *digest* (one more whenever the content
-        changed), and the text rendered last time if it is still good."""
-        old = self.entries.get(uid)
-        if old is None:
-            return 0, None
-        if old[0] == digest:
-            return old[1], old[2]
-        return old[1] + 1, None
-
-    def record(self, uid: str, digest: str, sequence: int, text: str) -> None:
-        """Remember what this generation published for *uid*."""
-        self.current[uid] = (digest, sequence, text)
-
-    def changed(self) -> bool:
-        """True when the file needs writing (events changed, appeared or went away)."""
-        return self.current != self.entries
-
-    def save(self, path: Path) -> None:
-        """Write the events of this generation only: finished follow-ups drop out."""
-        data = {"version": 2, "events": {uid: list(value) for uid, value
-                                         in sorted(self.current.items())}}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        write_atomic(path, text.encode("utf-8"), expected=REPLACE, mode=0o600)  # it holds names
-
-
-# -- building the calendar --------------------------------------------------------------
+# -- what each event says -----------------------------------------------------------------
 
 Fields = list[tuple[str, Any]]  # an event's properties in order, as plain Python values
 
 
 def _stamp(day: dt.date, time: dt.time | None, config: Config) -> dt.datetime:
-    """A UTC DATE-TIME from the data, for DTSTAMP and LAST-MODIFIED."""
+    """A UTC DATE-TIME from the data's local date and time."""
     local = dt.datetime.combine(day, time or dt.time(), config.timezone)
     return local.astimezone(dt.timezone.utc)
 
@@ -185,9 +151,10 @@ def _description(item: FollowUp, config: Config) -> str:
     return "\n".join(lines)
 
 
-def follow_up_fields(item: FollowUp, config: Config) -> Fields:
-    """What the event of one follow-up says (minimal mode: initials, rule and date only)."""
+def follow_up_event(item: FollowUp, config: Config, secret: bytes | None = None) -> EventSpec:
+    """The event of one follow-up (minimal mode: initials, rule and date only)."""
     title = RULE_TITLES[item.rule]
+    origin = None
     if config.calendar_minimal:
         summary = f"{title}: {initials(item.name)}"
         description = f"{title} due {item.due.isoformat()}"
@@ -195,22 +162,24 @@ def follow_up_fields(item: FollowUp, config: Config) -> Fields:
         who = f"{item.name} ({item.company})" if item.company else item.name
         summary = f"{title}: {who}"
         description = _description(item, config)
-    if item.source is not None:
-        stamp = _stamp(item.source.date, item.source.time, config)
-    else:
-        stamp = _stamp(item.snoozed_from or item.due, None, config)
-    return [("uid", follow_up_uid(item)), ("summary", summary), ("description", description),
-            ("dtstart", item.due),
-            ("dtend", item.due + dt.timedelta(days=1)),  # a DATE end is exclusive
-            ("dtstamp", stamp), ("last-modified", stamp), ("categories", [item.rule]),
-            ("transp", "TRANSPARENT"),  # a reminder, not a meeting: never "busy"
-            *_alarm_fields(summary, config)]
+        if item.source is not None and item.snoozed_from is None:
+            origin = _stamp(item.source.date, item.source.time, config)
+    fields: Fields = [
+        ("summary", summary), ("description", description), ("dtstart", item.due),
+        ("dtend", item.due + dt.timedelta(days=1)),  # a DATE end is exclusive
+        ("categories", [item.rule]),
+        ("transp", "TRANSPARENT"),  # a reminder, not a meeting: never "busy"
+        *_alarm_fields(summary, config)]
+    return EventSpec(follow_up_uid(item, secret), fields, origin)
 
 
-def birthday_fields(contact: Contact | Summary, config: Config) -> Fields:
-    """What a contact's yearly birthday event says."""
+def birthday_event(contact: Contact | Summary, config: Config,
+                   secret: bytes | None = None) -> EventSpec:
+    """A contact's yearly birthday event (minimal mode: initials, no year)."""
     assert contact.birthday is not None
     year, month, day = contact.birthday
+    if config.calendar_minimal:
+        year = None
     # Without a year, start in 2000: a leap year, so 29 February is a real date.
     start = dt.date(year or 2000, month, day)
     if config.calendar_minimal:
@@ -223,25 +192,28 @@ def birthday_fields(contact: Contact | Summary, config: Config) -> Fields:
         # "The last day of February": the 29th in leap years, the 28th
         # otherwise, where a plain yearly rule would skip three years in four.
         rule.update(bymonth=2, bymonthday=-1)
-    stamp = _stamp(start, None, config)
-    return [("uid", birthday_uid(contact)), ("summary", summary), ("description", description),
-            ("dtstart", start), ("dtend", start + dt.timedelta(days=1)), ("rrule", rule),
-            ("dtstamp", stamp), ("last-modified", stamp), ("categories", ["birthday"]),
-            ("transp", "TRANSPARENT"), *_alarm_fields(summary, config)]
+    fields: Fields = [
+        ("summary", summary), ("description", description), ("dtstart", start),
+        ("dtend", start + dt.timedelta(days=1)), ("rrule", rule), ("categories", ["birthday"]),
+        ("transp", "TRANSPARENT"), *_alarm_fields(summary, config)]
+    return EventSpec(birthday_uid(contact, secret), fields)
 
 
 def _alarm_fields(summary: str, config: Config) -> Fields:
     if config.calendar_alarm is None:
         return []
-    # Relative to the start of the all-day event, i.e. local midnight of the day.
+    # Relative to the start of the event (local midnight of an all-day one).
     return [("valarm", (-as_timedelta(config.calendar_alarm), summary))]
 
 
-def render_event(fields: Fields, sequence: int) -> str:
+# -- rendering ------------------------------------------------------------------------------
+
+def render_event(uid: str, fields: Fields, sequence: int, stamp: dt.datetime) -> str:
     """One VEVENT as icalendar writes it (CRLF line ends, folded at 75 octets)."""
     from icalendar import Alarm, Event, vText
 
     event = Event()
+    event.add("uid", uid)
     for name, value in fields:
         if name == "valarm":
             trigger, description = value
@@ -254,19 +226,21 @@ def render_event(fields: Fields, sequence: int) -> str:
             event.add(name, vText(value))
         else:
             event.add(name, value)
+        if name == "dtend":
+            event.add("dtstamp", stamp)
+            event.add("last-modified", stamp)
     event.add("sequence", sequence)
     return event.to_ical().decode("utf-8")
 
 
-def _calendar_head(config: Config) -> bytes:
-    """The VCALENDAR with its properties and no events, as icalendar writes it."""
+def _calendar_head(config: Config, components: Iterable[Any] = ()) -> bytes:
+    """The VCALENDAR with its properties and *components*, as icalendar writes it."""
     from icalendar import Calendar, vDuration, vText
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     # icalendar does not know NAME / X-WR-CALNAME as text: without vText a
     # comma or a newline in the configured name would be written unescaped.
     calendar.add("name", vText(config.calendar_name))
@@ -276,58 +250,107 @@ def _calendar_head(config: Config) -> bytes:
     # bare timedelta would be written as "6:00:00": both get a vDuration.
     calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
+    for component in components:
+        calendar.add_component(component)
     return calendar.to_ical()
 
 
-def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.date,
-               state: SequenceState | None = None) -> Feed:
-    """The feed for *contacts*: one event per next follow-up, one per birthday.
+def vtimezone(config: Config, first: dt.date, last: dt.date) -> Any:
+    """The vault's time zone as a VTIMEZONE covering *first* to *last* (UTC: one offset)."""
+    from icalendar import Timezone, TimezoneStandard
 
-    Pure apart from *state*, which numbers SEQUENCE, lends the events rendered
-    last time, and is updated in place.
-    """
+    if config.timezone_name.upper() in ("UTC", "ETC/UTC", "Z") \
+            or config.timezone is dt.timezone.utc:
+        zone = Timezone()
+        zone.add("tzid", "UTC")
+        standard = TimezoneStandard()
+        standard.add("dtstart", dt.datetime(1970, 1, 1))
+        standard.add("tzoffsetfrom", dt.timedelta(0))
+        standard.add("tzoffsetto", dt.timedelta(0))
+        standard.add("tzname", "UTC")
+        zone.add_component(standard)
+        return zone
+    return Timezone.from_tzinfo(config.timezone, tzid=config.timezone_name,
+                                first_date=first, last_date=last)
+
+
+def _renderer() -> str:
     import icalendar
 
+    # Part of each hash: after an upgrade every event is rendered afresh (and
+    # gets a new SEQUENCE, in case its text changed).
+    return f"{PRODID} icalendar {icalendar.__version__}"
+
+
+def render_specs(specs: list[EventSpec], state: SequenceState, now: dt.datetime) -> list[str]:
+    """The VEVENT texts of *specs*, numbered and stamped by *state* (updated in place)."""
+    renderer = _renderer()
+    texts = []
+    for spec in specs:
+        blob = json.dumps([renderer, spec.uid, spec.fields], ensure_ascii=False, default=str)
+        # 64 bits of hash are plenty to notice a change, and keep the file small.
+        digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        sequence, seen, text = state.sequence(spec.uid, digest, now)
+        if seen is None:  # new content: its own time if that is past, else now
+            seen = min(spec.origin, now) if spec.origin is not None else now
+            seen = seen.astimezone(dt.timezone.utc).replace(microsecond=0)
+        if text is None:
+            text = render_event(spec.uid, spec.fields, sequence, seen)
+        state.record(spec.uid, digest, sequence, seen, text)
+        texts.append(text)
+    return texts
+
+
+def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.date,
+               state: SequenceState | None = None, *, now: dt.datetime,
+               secret: bytes | None = None) -> Feed:
+    """The feed for *contacts*: one event per next follow-up, one per birthday.
+
+    Pure apart from *state*, which numbers SEQUENCE, stamps, lends the events
+    rendered last time, and is updated in place. *now* (aware) bounds every
+    stamp; *secret* keys the UIDs (required in minimal mode).
+    """
+    if config.calendar_minimal and secret is None:
+        raise ValueError("minimal mode needs the vault's secret for its UIDs")
     contacts = list(contacts)
-    state = state if state is not None else SequenceState()
+    state = state if state is not None else SequenceState(known=False)
     follow_ups = agenda(contacts, config, today, days=None)
     people = sorted((c for c in contacts if c.birthday is not None and c.status == "active"),
                     key=lambda c: (c.birthday[1], c.birthday[2], c.id))  # type: ignore[index]
-    described = [follow_up_fields(item, config) for item in follow_ups]
-    described += [birthday_fields(contact, config) for contact in people]
-    # The renderer is part of each hash: after an upgrade every event is
-    # rendered afresh (and gets a new SEQUENCE, in case its text changed).
-    renderer = f"{PRODID} icalendar {icalendar.__version__}"
-    texts = []
-    for fields in described:
-        uid = dict(fields)["uid"]
-        blob = json.dumps([renderer, fields], ensure_ascii=False, default=str)
-        # 64 bits of hash are plenty to notice a change, and keep the file small.
-        digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
-        sequence, text = state.sequence(uid, digest)
-        if text is None:
-            text = render_event(fields, sequence)
-        state.record(uid, digest, sequence, text)
-        texts.append(text)
+    specs = [follow_up_event(item, config, secret) for item in follow_ups]
+    specs += [birthday_event(contact, config, secret) for contact in people]
+    texts = render_specs(specs, state, now)
+    components = [] if texts else [vtimezone(config, today, today + dt.timedelta(days=366))]
     # Events go inside the VCALENDAR exactly where Calendar.to_ical() would
     # put its components (a test compares the two), without rendering again.
-    head = _calendar_head(config)
+    head = _calendar_head(config, components)
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
     data = head[:-len(end)] + "".join(texts).encode("utf-8") + end
-    return Feed(data, len(follow_ups), len(people))
+    modified = state.feed_modified(hashlib.sha256(data).hexdigest()[:16], now)
+    return Feed(data, len(follow_ups), len(people), modified)
 
 
-def generate(contacts: list[Summary], config: Config, today: dt.date, state_dir: Path) -> Feed:
+def generate(contacts: list[Summary], config: Config, today: dt.date, state_dir: Path,
+             now: dt.datetime | None = None) -> Feed:
     """The vault's feed, numbering SEQUENCE with the state kept in *state_dir*.
 
     The state file is rewritten only when something changed; failing to write
-    it (a read-only cache folder) costs SEQUENCE updates, not the feed.
+    it (a read-only cache folder) costs SEQUENCE updates, not the feed. Minimal
+    mode cannot do without the vault's secret: failing to keep one is an error.
     """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    secret = None
+    if config.calendar_minimal:
+        try:
+            secret = load_secret(state_dir)
+        except OSError as exc:
+            raise WriteError(f"cannot keep the feed's secret in {state_dir}: "
+                             f"{exc.strerror or exc}") from None
     path = state_dir / STATE_FILE
     with _STATE_LOCK:
         state = SequenceState.load(path)
-        feed = build_feed(contacts, config, today, state)
+        feed = build_feed(contacts, config, today, state, now=now, secret=secret)
         if state.changed():
             with suppress(OSError, WriteError):
                 state.save(path)
