@@ -1,6 +1,8 @@
 """``pcrm serve``: the real HTTP server on a loopback port, hit with urllib and http.client."""
 from __future__ import annotations
 
+import datetime as dt
+import gzip
 import hashlib
 import http.client
 import re
@@ -10,6 +12,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -26,7 +29,9 @@ from pcrm.cli.app import App
 from pcrm.store.paths import state_dir
 from pcrm.core.errors import ServeError
 from pcrm.calendar.feed import generate
-from pcrm.calendar.server import TOKEN_FILE, etag_matches, is_loopback, load_token, make_server
+from pcrm.calendar.live import RACY_SECONDS, LiveFeed
+from pcrm.calendar.server import (TOKEN_FILE, accepts_gzip, etag_matches, is_loopback,
+                                  load_token, make_server)
 
 Run = Callable[..., Result]
 Vault = Callable[..., Path]
@@ -307,3 +312,101 @@ def test_serve_beyond_loopback_requires_its_token(vault: Vault) -> None:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
     assert process.returncode == 0
+
+
+# -- gzip, and a feed that is rebuilt only when the vault changed ------------------------
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (None, False), ("", False), ("identity", False), ("gzip", True), ("GZip", True),
+    ("deflate, gzip;q=0.5", True), ("gzip;q=0", False), ("gzip; q=0.0, *", False),
+    ("*", True), ("*;q=0", False), ("x-gzip", True), ("br, deflate", False),
+    ("gzip;q=bad", False),
+])
+def test_accepts_gzip(header: str | None, expected: bool) -> None:
+    assert accepts_gzip(header) is expected
+
+
+def test_gzip_when_the_client_accepts_it(vault: Vault) -> None:
+    with serving(vault_feed(vault(FILES))) as (base, _logs):
+        url = base + "/calendar.ics"
+        _, plain_headers, plain = fetch(url)
+        status, headers, body = fetch(url, headers={"Accept-Encoding": "gzip, deflate"})
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+        assert headers["Vary"] == plain_headers["Vary"] == "Accept-Encoding"
+        assert gzip.decompress(body) == plain
+        assert headers["Content-Length"] == str(len(body)) and len(body) < len(plain)
+        # Each encoding has its own strong tag; either one revalidates.
+        assert headers["ETag"] != plain_headers["ETag"]
+        for tag in (headers["ETag"], plain_headers["ETag"]):
+            assert fetch(url, headers={"Accept-Encoding": "gzip",
+                                       "If-None-Match": tag})[0] == 304
+        assert fetch(url, "HEAD", {"Accept-Encoding": "gzip"})[1]["Content-Length"] == \
+            str(len(body))
+        assert "Content-Encoding" not in fetch(url, headers={"Accept-Encoding": "gzip;q=0"})[1]
+
+
+def test_a_304_costs_no_rebuild_and_an_edit_shows_up(vault: Vault) -> None:
+    root = vault(FILES)
+    live = LiveFeed(root, dt.date(2026, 11, 22), interval=0)  # check the vault every time
+    with serving(live) as (base, _logs):
+        url = base + "/calendar.ics"
+        _, headers, body = fetch(url)
+        time.sleep(RACY_SECONDS + 0.1)  # the files are old enough to be trusted
+        fetch(url)
+        builds = live.builds
+        for _ in range(20):
+            assert fetch(url, headers={"If-None-Match": headers["ETag"]})[0] == 304
+        assert live.builds == builds and live.checks >= 20
+        with open(root / "contacts/jane-doe.md", "a", encoding="utf-8") as handle:
+            handle.write("\n## 2026-11-21 email: thank-you note\n")
+        status, after, changed = fetch(url, headers={"If-None-Match": headers["ETag"]})
+        assert status == 200 and live.builds == builds + 1
+        assert b"Thank-you: Jane" in body and b"Thank-you: Jane" not in changed
+        assert parsedate_to_datetime(after["Last-Modified"]) > \
+            parsedate_to_datetime(headers["Last-Modified"])
+
+
+def test_within_the_interval_the_vault_is_not_even_walked(vault: Vault) -> None:
+    root = vault(FILES)
+    live = LiveFeed(root, dt.date(2026, 11, 22), interval=60)
+    with serving(live) as (base, _logs):
+        for _ in range(10):
+            assert fetch(base + "/calendar.ics")[0] == 200
+    assert (live.builds, live.checks) == (1, 1)
+
+
+def test_last_modified_is_when_the_content_changed_and_survives_a_restart(vault: Vault
+                                                                          ) -> None:
+    root = vault(FILES)
+    with serving(LiveFeed(root, dt.date(2026, 11, 22))) as (base, _logs):
+        first = fetch(base + "/calendar.ics")[1]
+    time.sleep(1.1)
+    with serving(LiveFeed(root, dt.date(2026, 11, 22))) as (base, _logs):
+        again = fetch(base + "/calendar.ics")[1]
+        assert again["Last-Modified"] == first["Last-Modified"]
+        assert again["ETag"] == first["ETag"]
+        assert fetch(base + "/calendar.ics",
+                     headers={"If-Modified-Since": first["Last-Modified"]})[0] == 304
+
+
+def test_serve_in_a_real_process_answers_gzip_and_304(vault: Vault) -> None:
+    root = vault(FILES)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "pcrm", "--vault", str(root), "--today",
+                                "2026-11-22", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()  # "Serving ..." once it listens
+        url = f"http://127.0.0.1:{port}/calendar.ics"
+        status, headers, body = fetch(url, headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip"
+        assert b"Thank-you: Jane Doe (Acme)" in gzip.decompress(body)
+        assert fetch(url, headers={"Accept-Encoding": "gzip",
+                                   "If-None-Match": headers["ETag"]})[0] == 304
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)

@@ -1,18 +1,24 @@
 """The feed over HTTP, for calendar apps that subscribe to a URL (spec 6 and 9).
 
 It serves exactly one resource, ``/calendar.ics`` (``/<token>/calendar.ics``
-when a token is set), built afresh on every request by a callable, so edits to
-the vault show up without a restart. Nothing else is ever served: there is no
+when a token is set), asked of a callable on every request, so edits to the
+vault show up without a restart. Nothing else is ever served: there is no
 file system access here at all, so no path can reach the vault's files.
 
 The feed callable is the only link to the vault; this module knows nothing of
-contacts, which keeps it testable with any bytes.
+contacts, which keeps it testable with any bytes. It returns the feed's bytes,
+or a :class:`Representation` that also says when they last changed. When it
+returns the very same bytes object as before (see
+:class:`pcrm.calendar.live.LiveFeed`, which rebuilds only when the vault
+changed), the ETag and the gzip-compressed body are reused: a request then
+costs no hashing and no compression.
 """
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
 import errno
+import gzip
 import hashlib
 import hmac
 import ipaddress
@@ -22,9 +28,10 @@ import socket
 import socketserver
 import sys
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Union
 
 from pcrm.core.errors import PcrmError, ServeError, WriteError
 
@@ -71,6 +78,50 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class Representation:
+    """The feed's bytes and when they last changed (None: when the server first saw them)."""
+
+    data: bytes
+    modified: dt.datetime | None = None
+
+
+FeedSource = Callable[[], Union[bytes, Representation]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a response needs, computed once per content: tags, dates, both encodings."""
+
+    data: bytes
+    etag: str
+    gzip_etag: str
+    modified: dt.datetime
+    gzipped: bytes
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Does an ``Accept-Encoding`` value allow gzip (``gzip``, ``x-gzip`` or ``*``, q > 0)?"""
+    if not header:
+        return False
+    allowed: dict[str, bool] = {}
+    for item in header.split(","):
+        name, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        allowed[name.strip().lower()] = quality > 0
+    for name in ("gzip", "x-gzip", "*"):
+        if name in allowed:
+            return allowed[name]
+    return False
+
+
 def etag_matches(header: str, etag: str) -> bool:
     """Does an ``If-None-Match`` value (``*``, one tag or a list) match *etag*?
 
@@ -96,15 +147,15 @@ class FeedServer(ThreadingHTTPServer):
 
     daemon_threads = True  # a hanging client must not keep Ctrl-C from exiting
 
-    def __init__(self, address: tuple[str, int], feed: Callable[[], bytes],
+    def __init__(self, address: tuple[str, int], feed: FeedSource,
                  token: str | None, log: Callable[[str], None], family: int) -> None:
         self.address_family = family
         self.feed = feed
         self.token = token
         self.log = log
         self.feed_path = f"/{token}/{FEED_NAME}" if token else f"/{FEED_NAME}"
-        self._modified_lock = threading.Lock()
-        self._modified: tuple[str, dt.datetime] | None = None
+        self._prepared_lock = threading.Lock()
+        self._prepared: Prepared | None = None
         super().__init__(address, FeedHandler)
 
     def server_bind(self) -> None:
@@ -114,17 +165,33 @@ class FeedServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.server_name, self.server_port = str(host), int(port)
 
-    def last_modified(self, etag: str) -> dt.datetime:
-        """When this server first produced the bytes tagged *etag* (whole seconds).
+    def prepare(self) -> Prepared:
+        """The current feed with its ETags, Last-Modified and gzip body.
 
-        The feed's own stamps can lie in the future (a booked interview), which
-        Last-Modified must not, so the server remembers when the content changed.
+        Reused as long as the feed callable returns the same bytes (the same
+        object, or equal bytes after a rebuild that changed nothing).
         """
-        with self._modified_lock:
-            if self._modified is None or self._modified[0] != etag:
-                now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-                self._modified = (etag, now)
-            return self._modified[1]
+        got = self.feed()
+        rep = got if isinstance(got, Representation) else Representation(got)
+        last = self._prepared
+        if last is not None and last.data is rep.data:
+            return last
+        with self._prepared_lock:
+            last = self._prepared
+            digest = hashlib.sha256(rep.data).hexdigest()
+            etag = f'"{digest}"'
+            if last is not None and last.etag == etag and (
+                    rep.modified is None or rep.modified == last.modified):
+                prepared = Prepared(rep.data, etag, last.gzip_etag, last.modified, last.gzipped)
+            else:
+                modified = rep.modified or dt.datetime.now(dt.timezone.utc)
+                # Whole seconds, as Last-Modified carries them; mtime=0: the
+                # same bytes always compress to the same body.
+                prepared = Prepared(rep.data, etag, f'"{digest}-gzip"',
+                                    modified.replace(microsecond=0),
+                                    gzip.compress(rep.data, compresslevel=6, mtime=0))
+            self._prepared = prepared
+            return prepared
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # The default prints a traceback; a dropped connection is worth one line.
@@ -179,7 +246,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             self._send_text(404, "Not found", with_body=with_body)
             return
         try:
-            body = self.server.feed()
+            feed = self.server.prepare()
         except PcrmError as exc:
             self._generation_failed(f"Error: {_one_line(str(exc))}", with_body)
             return
@@ -187,22 +254,26 @@ class FeedHandler(BaseHTTPRequestHandler):
             self._generation_failed(
                 f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))}", with_body)
             return
-        etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-        modified = self.server.last_modified(etag)
-        headers = {"ETag": etag,
-                   "Last-Modified": email.utils.format_datetime(modified, usegmt=True),
-                   "Cache-Control": "no-cache"}
-        if self._not_modified(etag, modified):
+        zipped = accepts_gzip(self.headers.get("Accept-Encoding"))
+        headers = {"ETag": feed.gzip_etag if zipped else feed.etag,
+                   "Last-Modified": email.utils.format_datetime(feed.modified, usegmt=True),
+                   "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if self._not_modified(feed):
             self._send(304, headers)
             return
+        body = feed.gzipped if zipped else feed.data
         headers["Content-Type"] = "text/calendar; charset=utf-8"
+        if zipped:
+            headers["Content-Encoding"] = "gzip"
         headers["Content-Length"] = str(len(body))
         self._send(200, headers, body if with_body else b"")
 
-    def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
+    def _not_modified(self, feed: Prepared) -> bool:
+        modified = feed.modified
         match = self.headers.get("If-None-Match")
         if match is not None:  # when present, If-Modified-Since is ignored (RFC 9110)
-            return etag_matches(match, etag)
+            # Either encoding's tag: the content is the same.
+            return etag_matches(match, feed.etag) or etag_matches(match, feed.gzip_etag)
         since = self.headers.get("If-Modified-Since")
         if since:
             try:
@@ -263,11 +334,12 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def make_server(host: str, port: int, feed: Callable[[], bytes], token: str | None = None,
+def make_server(host: str, port: int, feed: FeedSource, token: str | None = None,
                 log: Callable[[str], None] | None = None) -> FeedServer:
     """Bind a feed server (not yet serving: call ``serve_forever``).
 
-    *feed* is called on every GET or HEAD and returns the feed's bytes; a
+    *feed* is called on every GET or HEAD and returns the feed's bytes (or a
+    :class:`Representation`); a
     :class:`~pcrm.errors.PcrmError` from it answers 500 with one line. With a
     *token* the feed lives at ``/<token>/calendar.ics`` only. Port 0 picks a
     free port (see ``server.server_address``). Raises ServeError when the

@@ -5,6 +5,7 @@ http.server are slow to import, and every other command must stay instant.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -61,10 +62,12 @@ def calendar(app: App, output: str | None) -> None:
 def serve(app: App, host: str, port: int, new_token: bool) -> None:
     """Serve the feed over HTTP, for calendar apps that subscribe to a URL.
 
-    The feed is rebuilt on every request, so edits to your contacts show up
-    at the calendar app's next refresh without restarting. Only the feed is
-    served, never the vault's files. It listens on 127.0.0.1 (this machine
-    only) by default; on any other address the URL contains a secret token,
+    Edits to your contacts show up at the calendar app's next refresh
+    without restarting: the vault is checked at most once a second, and the
+    feed rebuilt only when a file changed. Answers are gzip-compressed for
+    apps that accept it, and 304 Not Modified when the app already has the
+    feed. Only the feed is served, never the vault's files. It listens on
+    127.0.0.1 (this machine only) by default; on any other address the URL contains a secret token,
     kept in the vault's untracked state folder. Ctrl-C stops it.
 
     \b
@@ -73,18 +76,14 @@ def serve(app: App, host: str, port: int, new_token: bool) -> None:
       # then subscribe to webcal://127.0.0.1:5545/calendar.ics
       pcrm serve --host 0.0.0.0 --port 8080
     """
-    from pcrm.calendar.feed import generate
+    from pcrm.calendar.live import LiveFeed
     from pcrm.calendar.server import feed_urls, is_loopback, load_token, make_server
 
-    root = app.root
-    # Each request reads the vault again; a pinned --today stays pinned,
-    # otherwise "today" moves on while the server runs for days.
-    today = click.get_current_context().find_root().params.get("today")
-
-    def build() -> bytes:
-        app = App(vault=str(root), today=today)
-        return generate(app.snapshot.contacts, app.config, app.today, app.state_dir).data
-
+    # A pinned --today (or PCRM_TODAY) stays pinned; otherwise "today" moves
+    # on while the server runs for days.
+    pinned = click.get_current_context().find_root().params.get("today") \
+        or os.environ.get("PCRM_TODAY")
+    build = LiveFeed(app.root, app.today if pinned else None)
     build()  # a broken vault fails now, not at the first request
     token = None if is_loopback(host) else load_token(app.state_dir, renew=new_token)
     server = make_server(host, port, build, token, log=lambda line: click.echo(line, err=True))
