@@ -1,3 +1,3 @@
-"""The calendar: the iCalendar feed and the HTTP server that serves it.
+"""The calendar: the iCalendar feed, the HTTP server that serves it, and CalDAV publishing.
 """
 from __future__ import annotations

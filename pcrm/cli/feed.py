@@ -102,3 +102,55 @@ def serve(app: App, host: str, port: int, new_token: bool) -> None:
         click.echo("Stopped.", err=True)
     finally:
         server.server_close()
+
+
+@cli.command()
+@click.option("--caldav", "url", required=True, metavar="URL",
+              help="The CalDAV calendar's URL (its collection, e.g. "
+                   "https://dav.example.com/jane/job-hunt/).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(1, 600),
+              help="Seconds to wait for each answer of the server.")
+@click.option("--record", is_flag=True, hidden=True,
+              help="Record the outcome for 'pcrm status' (the post-commit hook uses it).")
+@pass_app
+def publish(app: App, url: str, timeout: float, record: bool) -> None:
+    """Push the feed to a CalDAV calendar now (Nextcloud, Fastmail, iCloud, Radicale).
+
+    Creates, updates and deletes events so that the calendar holds exactly
+    the feed's events; events pcrm did not create are never touched, and a
+    run with nothing changed sends no write. Use a calendar of its own for
+    pcrm. Credentials come from PCRM_CALDAV_USER and PCRM_CALDAV_PASSWORD,
+    or the system keyring ('keyring set pcrm-caldav USER'), never from the
+    vault or the command line. 'pcrm hooks install --publish URL' publishes
+    after every commit. See docs/feed.md.
+
+    \b
+    Example:
+      export PCRM_CALDAV_USER=jane
+      keyring set pcrm-caldav jane
+      pcrm publish --caldav https://dav.example.com/jane/job-hunt/
+    """
+    import datetime as dt
+
+    from pcrm.calendar import publog
+    from pcrm.calendar.davconn import credentials
+    from pcrm.calendar.feed import generate
+    from pcrm.calendar.publish import publish as push
+    from pcrm.core.errors import PcrmError
+
+    try:
+        auth = credentials(url, os.environ)
+        feed = generate(app.snapshot.contacts, app.config, app.today, app.state_dir)
+        report_skipped(app.snapshot.error_paths())
+        done = push(feed.data, url, auth, timeout=timeout)
+    except PcrmError as exc:
+        if record:
+            publog.record(app.state_dir, url, False, str(exc), dt.datetime.now(dt.timezone.utc))
+        raise
+    message = (f"{done.created} created, {done.updated} updated, {done.deleted} deleted, "
+               f"{done.unchanged} unchanged")
+    if done.foreign:
+        message += f"; {done.foreign} other event(s) left alone"
+    if record:
+        publog.record(app.state_dir, url, True, message, dt.datetime.now(dt.timezone.utc))
+    click.echo(f"Published to {url}: {message}.")

@@ -32,26 +32,43 @@ def hooks() -> None:
 
 
 @hooks.command("install")
+@click.option("--publish", "publish_url", metavar="URL",
+              help="Also publish the feed to this CalDAV calendar after each commit, "
+                   "in the background (see 'pcrm publish').")
 @pass_app
-def hooks_install(app: App) -> None:
+def hooks_install(app: App, publish_url: str | None) -> None:
     """Install the pre-commit hook (a hook you had is kept and still runs first).
 
     Also adds 'contacts/**/*.md merge=union' to the vault's .gitattributes, so
     that two devices logging to the same contact merge without a conflict.
     Installing again is harmless (it updates the Python path it records).
 
+    With --publish URL, a post-commit hook also runs 'pcrm publish --caldav
+    URL' after each commit, in the background: the commit never waits, and
+    'pcrm status' tells when the last publish failed.
+
     \b
     Example:
       pcrm hooks install
       git commit -m "notes"      # now checks the staged contact files
       git commit --no-verify     # skips the check once
+      pcrm hooks install --publish https://dav.example.com/jane/job-hunt/
     """
     from pcrm.git import hooks as hooks_module  # noqa: PLC0415
 
+    if publish_url is not None:
+        from pcrm.calendar.davconn import check_url  # noqa: PLC0415
+
+        check_url(publish_url)
     path = hooks_module.install(app.root)
     click.echo(f"Installed the pre-commit hook: {path}")
     if path.with_name(path.name + hooks_module.ORIGINAL_SUFFIX).exists():
         click.echo(f"Your previous hook runs first: {path.name}{hooks_module.ORIGINAL_SUFFIX}")
+    if publish_url is not None:
+        from pcrm.git import publish_hook  # noqa: PLC0415
+
+        path = publish_hook.install(app.root, publish_url)
+        click.echo(f"Installed the post-commit hook that publishes to {publish_url}: {path}")
 
 
 @hooks.command("uninstall")
@@ -64,7 +81,11 @@ def hooks_uninstall(app: App) -> None:
       pcrm hooks uninstall
     """
     from pcrm.git import hooks as hooks_module  # noqa: PLC0415
+    from pcrm.git import publish_hook  # noqa: PLC0415
 
+    published = publish_hook.uninstall(app.root)
+    if published is not None:
+        click.echo(f"Removed the post-commit hook that published the feed: {published}")
     path = hooks_module.uninstall(app.root)
     if path is None:
         click.echo("pcrm's pre-commit hook is not installed; nothing to do.")

@@ -27,7 +27,7 @@ COMMAND_MODULES = {
     "init": "contacts", "new": "contacts", "list": "contacts",
     "show": "contacts", "check": "contacts", "search": "contacts",
     "status": "status", "log": "status", "snooze": "status",
-    "schedule": "status", "calendar": "feed", "serve": "feed",
+    "schedule": "status", "calendar": "feed", "serve": "feed", "publish": "feed",
     "hooks": "gitcmds", "history": "gitcmds", "sync": "gitcmds",
     "companies": "insights",
     "draft": "draft",

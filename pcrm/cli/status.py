@@ -49,6 +49,7 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
                    "upcoming": [u.as_json() for u in booked]})
         return
     report_skipped(snapshot.error_paths())
+    _report_publish_failure(app)
     if not items:
         click.echo(f"Nothing due in the next {days} days. Nice work.")
         return
@@ -67,6 +68,15 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
                     f"{_late(item, today):<12} {item.reason}")
             lines.append(click.style(line, fg=colour) if colour else line)
     click.echo("\n".join(lines) + "\n", color=app.color)
+
+
+def _report_publish_failure(app: App) -> None:
+    """A background publish (the post-commit hook) that failed: say so, once per run."""
+    from pcrm.calendar.publog import last_failure  # noqa: PLC0415 - light, no icalendar
+
+    failure = last_failure(app.state_dir)
+    if failure is not None:
+        click.echo(f"Warning: {failure}", err=True)
 
 
 def _who(item: FollowUp) -> str:

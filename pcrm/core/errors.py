@@ -89,3 +89,7 @@ class ImportFormatError(PcrmError):
 
 class ServeError(PcrmError):
     """The feed server cannot start as asked."""
+
+
+class PublishError(PcrmError):
+    """Publishing to a CalDAV calendar failed (authentication, TLS, HTTP, time-out)."""
