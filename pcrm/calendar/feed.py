@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import threading
 from contextlib import suppress
@@ -39,17 +38,19 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pcrm import __version__
+from pcrm.calendar.events import (UID_DOMAIN, EventSpec, Fields, alarm_fields, as_timedelta,
+                                  initials, is_utc, keyed_uid)
+from pcrm.calendar.meetings import meeting_events, upcoming_meetings
 from pcrm.calendar.state import STATE_FILE, SequenceState, load_secret
 from pcrm.core.config import Config
 from pcrm.core.errors import WriteError
 from pcrm.core.model import Contact, Summary
 from pcrm.core.rules import RULE_TITLES, FollowUp, agenda
-from pcrm.core.timeutil import Duration
 
-__all__ = ["STATE_FILE", "Feed", "SequenceState", "build_feed", "generate"]
+__all__ = ["STATE_FILE", "UID_DOMAIN", "Feed", "SequenceState", "build_feed", "generate",
+           "initials"]
 
 PRODID = f"-//pcrm//pcrm {__version__}//EN"
-UID_DOMAIN = "@pcrm"  # every UID pcrm makes ends so: publish touches only those
 # The server builds the feed from several threads; the state file is one
 # read-modify-write, so one generation at a time per process.
 _STATE_LOCK = threading.Lock()
@@ -66,24 +67,6 @@ class Feed:
     meetings: int = 0
 
 
-@dataclass(frozen=True)
-class EventSpec:
-    """One event before rendering: what it says, and when its content came to be."""
-
-    uid: str
-    fields: list[tuple[str, Any]]
-    origin: dt.datetime | None = None  # the data's own time, if it has one (else: now)
-
-
-# -- identities -------------------------------------------------------------------------
-
-def _uid(parts: tuple[str, ...], secret: bytes | None) -> str:
-    key = "\n".join(parts).encode("utf-8")
-    if secret is None:
-        return hashlib.sha1(key).hexdigest() + UID_DOMAIN
-    return hmac.new(secret, key, hashlib.sha256).hexdigest()[:40] + UID_DOMAIN
-
-
 def follow_up_uid(item: FollowUp, secret: bytes | None = None) -> str:
     """The UID of a follow-up: the same follow-up always gets the same one.
 
@@ -91,38 +74,16 @@ def follow_up_uid(item: FollowUp, secret: bytes | None = None) -> str:
     scheduled date), so a later interaction that starts a new follow-up of the
     same rule gives a new UID instead of silently moving the old event.
     """
-    return _uid(("follow-up", item.contact, item.rule, item.source_key), secret)
+    return keyed_uid(("follow-up", item.contact, item.rule, item.source_key), secret)
 
 
 def birthday_uid(contact: Contact | Summary, secret: bytes | None = None) -> str:
     """The UID of a contact's yearly birthday event (one per contact)."""
-    return _uid(("birthday", contact.id), secret)
-
-
-def initials(name: str) -> str:
-    """``Jane van Doe`` -> ``J. V. D.``: what minimal mode shows instead of names."""
-    letters = []
-    for word in name.split():
-        first = next((char for char in word if char.isalnum()), None)
-        if first is not None:
-            letters.append(first.upper() + ".")
-    return " ".join(letters) or "?"
-
-
-def as_timedelta(duration: Duration) -> dt.timedelta:
-    """A refresh or alarm duration (hours, days or weeks) as a timedelta."""
-    if duration.unit == "h":
-        return dt.timedelta(hours=duration.amount)
-    if duration.unit == "d":
-        return dt.timedelta(days=duration.amount)
-    if duration.unit == "w":
-        return dt.timedelta(weeks=duration.amount)
-    raise ValueError(f"{duration} cannot be a calendar duration (use hours, days or weeks)")
+    return keyed_uid(("birthday", contact.id), secret)
 
 
 # -- what each event says -----------------------------------------------------------------
 
-Fields = list[tuple[str, Any]]  # an event's properties in order, as plain Python values
 
 
 def _stamp(day: dt.date, time: dt.time | None, config: Config) -> dt.datetime:
@@ -169,7 +130,7 @@ def follow_up_event(item: FollowUp, config: Config, secret: bytes | None = None)
         ("dtend", item.due + dt.timedelta(days=1)),  # a DATE end is exclusive
         ("categories", [item.rule]),
         ("transp", "TRANSPARENT"),  # a reminder, not a meeting: never "busy"
-        *_alarm_fields(summary, config)]
+        *alarm_fields(summary, config)]
     return EventSpec(follow_up_uid(item, secret), fields, origin)
 
 
@@ -195,15 +156,8 @@ def birthday_event(contact: Contact | Summary, config: Config,
     fields: Fields = [
         ("summary", summary), ("description", description), ("dtstart", start),
         ("dtend", start + dt.timedelta(days=1)), ("rrule", rule), ("categories", ["birthday"]),
-        ("transp", "TRANSPARENT"), *_alarm_fields(summary, config)]
+        ("transp", "TRANSPARENT"), *alarm_fields(summary, config)]
     return EventSpec(birthday_uid(contact, secret), fields)
-
-
-def _alarm_fields(summary: str, config: Config) -> Fields:
-    if config.calendar_alarm is None:
-        return []
-    # Relative to the start of the event (local midnight of an all-day one).
-    return [("valarm", (-as_timedelta(config.calendar_alarm), summary))]
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -259,8 +213,7 @@ def vtimezone(config: Config, first: dt.date, last: dt.date) -> Any:
     """The vault's time zone as a VTIMEZONE covering *first* to *last* (UTC: one offset)."""
     from icalendar import Timezone, TimezoneStandard
 
-    if config.timezone_name.upper() in ("UTC", "ETC/UTC", "Z") \
-            or config.timezone is dt.timezone.utc:
+    if is_utc(config):
         zone = Timezone()
         zone.add("tzid", "UTC")
         standard = TimezoneStandard()
@@ -304,7 +257,8 @@ def render_specs(specs: list[EventSpec], state: SequenceState, now: dt.datetime)
 def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.date,
                state: SequenceState | None = None, *, now: dt.datetime,
                secret: bytes | None = None) -> Feed:
-    """The feed for *contacts*: one event per next follow-up, one per birthday.
+    """The feed for *contacts*: one event per next follow-up, per upcoming meeting,
+    and per birthday.
 
     Pure apart from *state*, which numbers SEQUENCE, stamps, lends the events
     rendered last time, and is updated in place. *now* (aware) bounds every
@@ -317,10 +271,17 @@ def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.
     follow_ups = agenda(contacts, config, today, days=None)
     people = sorted((c for c in contacts if c.birthday is not None and c.status == "active"),
                     key=lambda c: (c.birthday[1], c.birthday[2], c.id))  # type: ignore[index]
+    meetings = upcoming_meetings(contacts, today)
     specs = [follow_up_event(item, config, secret) for item in follow_ups]
+    specs += meeting_events(meetings, config, secret)
     specs += [birthday_event(contact, config, secret) for contact in people]
     texts = render_specs(specs, state, now)
-    components = [] if texts else [vtimezone(config, today, today + dt.timedelta(days=366))]
+    timed = sorted(m.meeting.date for m in meetings if m.meeting.time is not None)
+    components = []
+    if not texts:
+        components.append(vtimezone(config, today, today + dt.timedelta(days=366)))
+    elif timed and not is_utc(config):  # the zone of the meetings' TZID
+        components.append(vtimezone(config, timed[0], timed[-1] + dt.timedelta(days=1)))
     # Events go inside the VCALENDAR exactly where Calendar.to_ical() would
     # put its components (a test compares the two), without rendering again.
     head = _calendar_head(config, components)
@@ -328,7 +289,7 @@ def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.
     assert head.endswith(end)
     data = head[:-len(end)] + "".join(texts).encode("utf-8") + end
     modified = state.feed_modified(hashlib.sha256(data).hexdigest()[:16], now)
-    return Feed(data, len(follow_ups), len(people), modified)
+    return Feed(data, len(follow_ups), len(people), modified, len(meetings))
 
 
 def generate(contacts: list[Summary], config: Config, today: dt.date, state_dir: Path,
