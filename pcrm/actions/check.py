@@ -14,7 +14,8 @@ from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import ConfigError, UsageError
 from pcrm.core.model import Diagnostic
 from pcrm.core.validate import check_snapshot
-from pcrm.store.vault import Snapshot, read_vault
+from pcrm.core.snapshot import Snapshot
+from pcrm.store.vault import read_vault
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from pcrm.store.vault import resolve_contacts
 
 
 @dataclass(frozen=True)
-class Logged:
+class LogResult:
     """What :func:`log_interaction` did: the heading, the files, the commit (if any)."""
 
     heading: str  # the first contact's heading
@@ -89,7 +89,7 @@ def _appended(root: Path, person: Contact, heading: str, config: Config) -> tupl
 def log_interaction(root: Path, config: Config, contacts: Sequence[Contact | str], kind: str,
                     text: str = "", date: dt.date | None = None, time: dt.time | None = None,
                     expect: dt.date | None = None, *, today: dt.date | None = None,
-                    commit: bool = False) -> Logged:
+                    commit: bool = False) -> LogResult:
     """Log ``## DATE [TIME] KIND[: TEXT] [(expect DATE)]`` in each contact's file.
 
     *contacts* are parsed contacts or what a user types to name one (id, prefix,
@@ -117,7 +117,7 @@ def log_interaction(root: Path, config: Config, contacts: Sequence[Contact | str
     paths = [person.path for person in people]
     message = f"log: {kind.lower()} with {', '.join(names)}"
     made = committing.commit_written(root, paths, message) if commit else None
-    return Logged(headings[0], paths, message, made, tuple(headings))
+    return LogResult(headings[0], paths, message, made, tuple(headings))
 
 
 def _must_be_writable(target: Path, path: str) -> None:

@@ -15,7 +15,8 @@ from pcrm.core.errors import ConfigError, UsageError
 from pcrm.core.model import Contact
 from pcrm.core.timeutil import parse_iso_date
 from pcrm.store.paths import state_dir
-from pcrm.store.vault import Snapshot, find_vault, read_vault, resolve_contact, with_events
+from pcrm.core.snapshot import Snapshot
+from pcrm.store.vault import find_vault, read_vault, resolve_contact, with_events
 
 
 class App:

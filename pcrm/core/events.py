@@ -30,7 +30,7 @@ from pcrm.core.config import Config, unknown_kind
 from pcrm.core.model import MEETING, NOTE, Block, Diagnostic, EventNote, Interaction, Mention, \
     ParsedFile
 from pcrm.core import yamlload
-from pcrm.core.parse import decode, split_front_matter
+from pcrm.core.parse import decode_text, split_front_matter
 from pcrm.core.timeutil import parse_clock, parse_iso_date
 
 EVENTS = "events"
@@ -209,7 +209,7 @@ def parse_event(path: str, raw: bytes, config: Config) -> ParsedFile:
 def _front_matter(path: str, raw: bytes, diags: list[Diagnostic]
                   ) -> tuple[dict, dict[str, int], list[str], int] | None:
     """(front-matter, key lines, lines, body start); a note may have no front-matter."""
-    text, problem = decode(raw, path)
+    text, problem = decode_text(path, raw)
     if problem:
         diags.append(problem)
         return None

@@ -17,7 +17,7 @@ CLASSES = (MEETING, OUTBOUND, INBOUND, NEWS, NOTE)
 MESSAGE, CONNECT = "message", "connect"
 CHANNELS = (MESSAGE, CONNECT)
 STATUSES = ("active", "paused", "archived")
-CONTACTS_FOLDER = "contacts"
+CONTACTS_FOLDER, COMPANIES_FOLDER = "contacts", "companies"
 
 
 def contact_id(path: str) -> str:
@@ -163,23 +163,25 @@ class Summary:
     birthday: tuple[int | None, int, int] | None
     key_lines: dict[str, int]
     dated: list[tuple[dt.date, int]]  # (date, line) of every interaction
-    pending: Any = field(default_factory=list)  # the list, or a function that builds it
+    # The follow-ups, or (from the index) an object whose build() makes them on
+    # first use: see pcrm.core.records.DeferredFollowUps.
+    pending: Any = field(default_factory=list)
     log: list[Logged] = field(default_factory=list)  # every interaction, in time order
     quiet_since: dt.date | None = None  # see pcrm.core.rules.quiet_since
-    booked: Any = field(default_factory=list)  # its meetings (no notes), or a function
+    booked: Any = field(default_factory=list)  # its meetings (no notes), or a deferred build
 
     @property
     def candidates(self) -> list[Any]:
         """The follow-ups computed without today (built on first use from the index)."""
-        if callable(self.pending):
-            self.pending = self.pending()
+        if not isinstance(self.pending, list):
+            self.pending = self.pending.build()
         return self.pending
 
     @property
     def meetings(self) -> list[Interaction]:
         """Its meetings without their notes (built on first use from the index)."""
-        if callable(self.booked):
-            self.booked = self.booked()
+        if not isinstance(self.booked, list):
+            self.booked = self.booked.build()
         return self.booked
 
     def quiet(self, today: dt.date) -> bool:

@@ -36,7 +36,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _BIRTHDAY = re.compile(r"^--(\d{2})-(\d{2})$")
 
 
-def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+def decode_text(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     """Bytes to text, or the reason the bytes are not a readable text file."""
     if len(raw) > MAX_FILE_BYTES:
         size = len(raw) / (1024 * 1024)
@@ -84,7 +84,7 @@ def load_front_matter(path: str, raw: bytes
 
     Returns (front-matter or None, top-level key lines, lines, body start, problems).
     """
-    text, problem = decode(raw, path)
+    text, problem = decode_text(path, raw)
     if problem:
         return None, {}, [], 0, [problem]
     assert text is not None

@@ -1,6 +1,6 @@
 """Validation of a whole snapshot: per-file problems plus the vault-wide rules.
 
-Per-file problems come from :mod:`pcrm.parse`. Here are the rules that need
+Per-file problems come from :mod:`pcrm.core.parse`. Here are the rules that need
 more than one file (the same email or LinkedIn URL in two contacts, a company
 with no company file) and the ones that need today's date (interactions dated
 in the future).
@@ -13,8 +13,9 @@ from collections import defaultdict
 from typing import Iterable, Mapping
 
 from pcrm.core.events import Directory, resolve_mentions
-from pcrm.core.model import Diagnostic, EventNote, Mention, ParsedFile
-from pcrm.store.vault import Snapshot
+from pcrm.core.model import Diagnostic, EventNote, Mention, contact_id
+from pcrm.core.records import Facts, PersonFacts, facts_of
+from pcrm.core.snapshot import Snapshot
 
 
 def normalize_linkedin(url: str) -> str:
@@ -26,87 +27,69 @@ def normalize_linkedin(url: str) -> str:
     return url.rstrip("/")
 
 
-def facts_of(parsed: ParsedFile) -> tuple:
-    """What checking needs of one file, as plain values (the index stores them).
-
-    ``(problems, contact facts or None, company name or None, event mentions
-    or None)``, where a problem is ``(line, col, severity, message)``, contact
-    facts are ``(emails, linkedin, company, key lines, ((date ordinal, line),
-    ...), name)`` and an event note's mentions ``((ref, line, col, how), ...)``.
-    """
-    problems = tuple((d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
-    contact = parsed.contact
-    person = None
-    if contact is not None:
-        # A booked meeting is not a typo: only other kinds are checked for future dates.
-        booked = {meeting.line for meeting in contact.meetings}
-        person = (tuple(contact.emails), contact.linkedin, contact.company,
-                  tuple(contact.key_lines.items()),
-                  tuple((day.toordinal(), line) for day, line in contact.dated
-                        if line not in booked), contact.name)
-    mentions = None
-    if parsed.event is not None:
-        mentions = tuple((m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
-    return (problems, person, parsed.company.name if parsed.company else None, mentions)
-
-
-def check_facts(facts: Mapping[str, tuple], problems: list[Diagnostic], today: dt.date,
+def check_facts(facts: Mapping[str, Facts], problems: list[Diagnostic], today: dt.date,
                 only: Iterable[str] | None = None) -> list[Diagnostic]:
-    """Every problem, from the facts of each file (see :func:`facts_of`), sorted.
+    """Every problem, from the facts of each file (see :func:`pcrm.core.records.facts_of`).
 
     *problems* are the ones found while listing the files. With *only*, report
     just the problems in those paths; the vault-wide rules still look at every
-    file, so a new file that duplicates an old one is caught.
+    file, so a new file that duplicates an old one is caught. Sorted.
     """
     wanted = set(only) if only is not None else None
     found = [d for d in problems if wanted is None or d.path in wanted]
     owners: dict[tuple[str, str], list[str]] = defaultdict(list)
-    companies = {name.casefold() for _p, _c, name, _m in facts.values() if name}
+    companies = {f.company.casefold() for f in facts.values() if f.company}
     now = today.toordinal()
     found.extend(_event_problems(facts, wanted))
-    for path, (diags, person, _company, _mentions) in facts.items():
+    for path, fact in facts.items():
+        person = fact.person
         if person is not None:
-            emails, linkedin, _where, _lines, _dated, _name = person
-            for email in {e.casefold() for e in emails}:
+            for email in {e.casefold() for e in person.emails}:
                 owners[("email", email)].append(path)
-            if linkedin:
-                owners[("linkedin", normalize_linkedin(linkedin))].append(path)
+            if person.linkedin:
+                owners[("linkedin", normalize_linkedin(person.linkedin))].append(path)
         if wanted is not None and path not in wanted:
             continue
-        found.extend(Diagnostic(path, *d) for d in diags)
-        if person is None:
-            continue
-        _emails, _linkedin, company, key_lines, dated, _name = person
-        lines = dict(key_lines)
-        if companies and company and company.casefold() not in companies:
-            found.append(Diagnostic(path, lines.get("company", 1), 1, "warning",
-                                    f"company: no company file names '{company}'"))
-        for day, line in dated:
-            if day > now:
-                found.append(Diagnostic(path, line, 1, "warning", "interaction dated in the "
-                                        f"future ({dt.date.fromordinal(day).isoformat()}); "
-                                        "only meetings can be booked ahead"))
+        found.extend(Diagnostic(path, *problem) for problem in fact.problems)
+        if person is not None:
+            found.extend(_person_problems(path, person, companies, now))
     for (key, value), group in owners.items():
-        if len(group) < 2:
-            continue
-        for path in group:
+        for path in group if len(group) > 1 else ():
             if wanted is not None and path not in wanted:
                 continue
             others = ", ".join(p for p in group if p != path)
-            line = dict(facts[path][1][3]).get(key, 1)
+            person = facts[path].person
+            line = dict(person.key_lines).get(key, 1) if person is not None else 1
             found.append(Diagnostic(path, line, 1, "error", f"{key}: {value} is also in {others}"))
     return sorted(set(found))
 
 
-def _event_problems(facts: Mapping[str, tuple], wanted: set[str] | None) -> list[Diagnostic]:
+def _person_problems(path: str, person: PersonFacts, companies: set[str],
+                     now: int) -> list[Diagnostic]:
+    """A contact's problems that need other files (its company's) or today."""
+    found = []
+    lines = dict(person.key_lines)
+    company = person.company
+    if companies and company and company.casefold() not in companies:
+        found.append(Diagnostic(path, lines.get("company", 1), 1, "warning",
+                                f"company: no company file names '{company}'"))
+    for day, line in person.dated:
+        if day > now:
+            found.append(Diagnostic(path, line, 1, "warning", "interaction dated in the "
+                                    f"future ({dt.date.fromordinal(day).isoformat()}); "
+                                    "only meetings can be booked ahead"))
+    return found
+
+
+def _event_problems(facts: Mapping[str, Facts], wanted: set[str] | None) -> list[Diagnostic]:
     """Names in event notes that match no contact (warnings with a "did you mean")."""
-    notes = {path: fact[3] for path, fact in facts.items()
-             if fact[3] and (wanted is None or path in wanted)}
+    notes = {path: fact.mentions for path, fact in facts.items()
+             if fact.mentions and (wanted is None or path in wanted)}
     if not notes:
         return []
-    people = [(contact_id(path), fact[1][5]) for path, fact in facts.items()
-              if fact[1] is not None and path.startswith("contacts/")]
-    companies = [name for _p, _c, name, _m in facts.values() if name]
+    people = [(contact_id(path), fact.person.name) for path, fact in facts.items()
+              if fact.person is not None and path.startswith("contacts/")]
+    companies = [fact.company for fact in facts.values() if fact.company]
     companies += [path[len("companies/"):-3] for path in facts if path.startswith("companies/")]
     directory = Directory(people, companies)
     found: list[Diagnostic] = []
@@ -114,12 +97,6 @@ def _event_problems(facts: Mapping[str, tuple], wanted: set[str] | None) -> list
         note = EventNote(path, "", None, mentions=[Mention(*m) for m in mentions])
         found.extend(resolve_mentions(note, directory)[1])
     return found
-
-
-def contact_id(path: str) -> str:
-    """``contacts/team/jane-doe.md`` -> ``team/jane-doe``."""
-    cid = path[len("contacts/"):] if path.startswith("contacts/") else path
-    return cid[:-3] if cid.endswith(".md") else cid
 
 
 def check_snapshot(snapshot: Snapshot, today: dt.date,

@@ -33,7 +33,8 @@ from pcrm.core.config import CONFIG_NAME, Config, parse_config
 from pcrm.core.errors import ConfigError
 from pcrm.core.model import Diagnostic, ParsedFile
 from pcrm.core.events import EVENTS, link_target
-from pcrm.store.vault import COMPANIES, CONTACTS, Snapshot, is_vault_file, parse_files
+from pcrm.core.snapshot import Snapshot
+from pcrm.store.vault import COMPANIES, CONTACTS, is_vault_file, parse_files
 
 # Only these parts of the repository are pcrm's; asking git for nothing else
 # keeps ls-files and diff fast in a vault that is also a big notes repository.

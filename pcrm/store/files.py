@@ -1,6 +1,6 @@
-"""Files on disk as pcrm edits them: read for an edit, written atomically.
+"""Files on disk: read and parsed, read for an edit, written atomically.
 
-:func:`read_for_edit` gives the bytes an edit starts from; :func:`write_atomic`
+:func:`read_file` reads and parses one vault file; :func:`read_for_edit` gives the bytes an edit starts from; :func:`write_atomic`
 writes the result only if the file still holds those bytes, through a
 temporary file in the same folder, so that a crash or a concurrent editor never
 leaves half a file or loses the user's words.
@@ -11,7 +11,26 @@ import os
 import tempfile
 from pathlib import Path
 
+from pcrm.core.config import Config
 from pcrm.core.errors import ConflictError, WriteError
+from pcrm.core.model import Diagnostic, ParsedFile
+from pcrm.core.records import parse_one
+
+
+def read_file(path: str, absolute: str | Path, config: Config, *, full: bool = False
+              ) -> ParsedFile:
+    """Read and parse one vault file; an unreadable file is a diagnostic, not a crash.
+
+    Contacts are summarized (see :func:`pcrm.core.records.summarize`) unless *full*.
+    """
+    try:
+        with open(absolute, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error",
+                                                        f"cannot read file: {reason}")])
+    return parse_one(path, raw, config, full=full)
 
 
 def read_for_edit(target: Path) -> bytes:

@@ -7,7 +7,7 @@ table (FTS5) holds names, companies, roles, tags and notes for ``pcrm search``.
 
 Rules the cache keeps:
 - Files are the truth. The index lives outside tracked files (``.git/pcrm/``,
-  see :func:`pcrm.app.state_dir`) and is rebuilt from them at will.
+  see :func:`pcrm.store.paths.state_dir`) and is rebuilt from them at will.
 - It is invalidated as a whole when the schema, pcrm's code (the modules that
   make records, by size and mtime) or the config's fingerprint changes; a run
   never writes into an index another run rebuilt for another config.
@@ -19,7 +19,6 @@ Rules the cache keeps:
 """
 from __future__ import annotations
 
-import datetime as dt
 import marshal
 import os
 import sqlite3
@@ -28,141 +27,37 @@ import threading
 import time
 from pathlib import Path
 from collections.abc import MutableMapping
-from typing import Any, Iterator
+from dataclasses import dataclass, field
+from typing import Iterator, NamedTuple
 
 from pcrm import __version__
 from pcrm.core.config import Config
-from pcrm.core.model import (Block, Company, Contact, Diagnostic, EventNote, Interaction,
-                             Logged, Mention, ParsedFile, Stage, Summary)
+from pcrm.core.model import Contact, ParsedFile
+from pcrm.core.records import (Brief, Facts, brief_of, facts_from_plain, facts_of,
+                               parsed_from_record, plain, record_of, summarize)
+from pcrm.store.files import read_file
 
-SCHEMA = 9
+SCHEMA = 10
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
-_date = dt.date.fromordinal
+
+def encode_record(parsed: ParsedFile) -> bytes:
+    """A parsed file (contact summarized) as compact bytes: its :class:`FileRecord`."""
+    return marshal.dumps(plain(record_of(parsed)))
 
 
-def _ord(day: dt.date | None) -> int | None:
-    return day.toordinal() if day is not None else None
-
-
-def _minutes(clock: dt.time | None) -> int | None:
-    return clock.hour * 60 + clock.minute if clock is not None else None
-
-
-def _clock(minutes: int | None) -> dt.time | None:
-    return dt.time(minutes // 60, minutes % 60) if minutes is not None else None
-
-
-def _encode_interaction(source: Interaction | None) -> tuple | None:
-    if source is None:
-        return None
-    return (source.date.toordinal(), _minutes(source.time), source.kind, source.klass,
-            source.title, _ord(source.expect), source.line, source.index, source.origin)
-
-
-def _decode_interaction(src: tuple) -> Interaction:
-    day, minutes, kind, klass, title, expect, line, index, origin = src
-    return Interaction(_date(day), _clock(minutes), kind, klass, title,
-                       _date(expect) if expect is not None else None, line, index,
-                       origin=origin)
-
-
-def _encode_followup(item: Any) -> tuple:
-    due_at = item.due_at.isoformat() if item.due_at is not None else None
-    return (item.rule, item.due.toordinal(), item.reason, item.source_key, due_at,
-            _encode_interaction(item.source), _ord(item.starts), _ord(item.ends))
-
-
-def encode(parsed: ParsedFile) -> bytes:
-    """A parsed file (contact summarized) as compact bytes."""
-    diags = tuple((d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
-    summary = None
-    contact = parsed.contact
-    if isinstance(contact, Summary):
-        summary = (contact.id, contact.name, contact.company, contact.role,
-                   tuple(contact.emails), contact.phone, contact.linkedin, tuple(contact.tags),
-                   contact.status, _ord(contact.snooze), contact.birthday,
-                   tuple(contact.key_lines.items()),
-                   tuple((day.toordinal(), line) for day, line in contact.dated),
-                   tuple(_encode_followup(f) for f in contact.candidates),
-                   tuple((i.date.toordinal(), _minutes(i.time), i.kind, i.klass)
-                         for i in contact.log),
-                   _ord(contact.quiet_since),
-                   tuple(_encode_interaction(m) for m in contact.meetings))
-    company = None
-    if parsed.company is not None:
-        found = parsed.company
-        company = (found.name, found.target, found.why,
-                   tuple((s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
-                         for s in found.stages))
-    return marshal.dumps((diags, summary, company, _encode_event(parsed.event)))
-
-
-def _encode_event(note: EventNote | None) -> tuple | None:
-    if note is None:
-        return None
-    minutes = note.time.hour * 60 + note.time.minute if note.time else None
-    return (note.title, _ord(note.date), minutes, note.kind, _ord(note.expect), note.line,
-            tuple((m.ref, m.line, m.col, m.how) for m in note.mentions),
-            tuple((b.line, b.text, b.refs) for b in note.blocks))
-
-
-def _decode_event(path: str, data: tuple | None) -> EventNote | None:
-    if data is None:
-        return None
-    title, day, minutes, kind, expect, line, mentions, blocks = data
-    return EventNote(path, title, _date(day) if day is not None else None,
-                     dt.time(minutes // 60, minutes % 60) if minutes is not None else None,
-                     kind, _date(expect) if expect is not None else None, line,
-                     [Mention(*m) for m in mentions],
-                     [Block(b_line, text, tuple(refs)) for b_line, text, refs in blocks])
-
-
-def decode(path: str, blob: bytes) -> ParsedFile:
-    """The inverse of :func:`encode`."""
-    from pcrm.core.rules import FollowUp
-
-    diags, summary, company, event = marshal.loads(blob)
-    parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in diags],
-                        event=_decode_event(path, event))
-    if summary is not None:
-        (cid, name, comp, role, emails, phone, linkedin, tags, status, snooze, birthday,
-         key_lines, dated, cands, log, quiet, booked) = summary
-
-        def follow_ups() -> list[FollowUp]:  # built on first use: `list` never needs them
-            return [FollowUp(cid, name, comp, path, rule, _date(due), reason,
-                             _decode_interaction(src) if src is not None else None, key,
-                             dt.datetime.fromisoformat(due_at) if due_at else None,
-                             starts=_date(starts) if starts is not None else None,
-                             ends=_date(ends) if ends is not None else None)
-                    for rule, due, reason, key, due_at, src, starts, ends in cands]
-
-        def meetings() -> list[Interaction]:
-            return [_decode_interaction(m) for m in booked]
-
-        parsed.contact = Summary(
-            cid, path, name, comp, role, list(emails), phone, linkedin, list(tags), status,
-            _date(snooze) if snooze is not None else None,
-            tuple(birthday) if birthday is not None else None,  # type: ignore[arg-type]
-            dict(key_lines), [(_date(day), line) for day, line in dated], follow_ups,
-            [Logged(_date(day), _clock(minutes), kind, klass)
-             for day, minutes, kind, klass in log],
-            _date(quiet) if quiet is not None else None, meetings)
-    if company is not None:
-        name, target, why, stages = company
-        parsed.company = Company(path, name, target, why=why, stages=[
-            Stage(_date(day), stage, role, line, _date(expect) if expect is not None else None)
-            for day, stage, role, line, expect in stages])
-    return parsed
+def decode_record(path: str, blob: bytes) -> ParsedFile:
+    """The inverse of :func:`encode_record` (same argument order as :func:`parse_one`)."""
+    return parsed_from_record(path, marshal.loads(blob))
 
 
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
 _RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py", "core/rules.py",
                    "core/model.py", "core/timeutil.py", "core/kinds.py", "core/upcoming.py",
-                   "core/yamlload.py", "core/validate.py", "core/config.py", "store/vault.py",
-                   "store/index.py")
+                   "core/yamlload.py", "core/records.py",
+                   "core/config.py", "store/files.py", "store/index.py")
 
 
 def _code_stamp() -> str:
@@ -283,7 +178,7 @@ class LazyFiles(MutableMapping):
         found = self._parsed.get(path)
         if found is None:
             record = self._records[path]  # KeyError for unknown paths, as a dict
-            found = self._parsed[path] = decode(path, record)
+            found = self._parsed[path] = decode_record(path, record)
         return found
 
     def __setitem__(self, path: str, value: ParsedFile) -> None:
@@ -312,8 +207,6 @@ PARALLEL_FROM = 1500  # files to parse before a second process pays for itself
 
 def _parse_fresh(path: str, absolute: str, config: Config) -> tuple[ParsedFile, tuple | None]:
     """Parse one file for the index: the summarized result and its search row."""
-    from pcrm.store.vault import read_file, summarize
-
     parsed = read_file(path, absolute, config, full=True)
     fts = _fts_row(parsed)
     if isinstance(parsed.contact, Contact):
@@ -324,16 +217,22 @@ def _parse_fresh(path: str, absolute: str, config: Config) -> tuple[ParsedFile, 
 _WORKER_CONFIG: Config | None = None
 
 
-def _encoded(parsed: ParsedFile, fts: tuple | None) -> tuple[bytes, bytes, bytes, tuple | None]:
-    """What the index stores of a parsed file: brief, record, check facts, search row."""
-    from pcrm.core.validate import facts_of
-    from pcrm.store.vault import brief_of
+class Encoded(NamedTuple):
+    """What the index stores of a parsed file, as bytes (and its search row)."""
 
-    return (marshal.dumps(brief_of(parsed)), encode(parsed), marshal.dumps(facts_of(parsed)),
-            fts)
+    brief: bytes
+    record: bytes
+    facts: bytes
+    fts: tuple | None
 
 
-def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, tuple]]:
+def _encoded(parsed: ParsedFile, fts: tuple | None) -> Encoded:
+    """The marshal boundary: named records in, plain bytes out."""
+    return Encoded(marshal.dumps(plain(brief_of(parsed))), encode_record(parsed),
+                   marshal.dumps(plain(facts_of(parsed))), fts)
+
+
+def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, Encoded]]:
     """In a worker process: parse files and return them encoded (cheap to send back)."""
     assert _WORKER_CONFIG is not None
     return [(path, _encoded(*_parse_fresh(path, absolute, _WORKER_CONFIG)))
@@ -341,7 +240,7 @@ def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, tuple]]:
 
 
 def _parse_many(todo: list[tuple[str, str]], config: Config
-                ) -> tuple[dict[str, ParsedFile], dict[str, tuple]]:
+                ) -> tuple[dict[str, ParsedFile], dict[str, Encoded]]:
     """Parse *todo*; with many files, a forked second process takes half of them.
 
     Returns (parsed here, encoded by the helper process). Forking is only done
@@ -380,93 +279,126 @@ def _parse_many(todo: list[tuple[str, str]], config: Config
     return parsed, encoded
 
 
-def cached_parse(root: Path, config: Config,
-                 found: list[tuple[str, str, os.stat_result | None]], *,
-                 with_facts: bool = False
-                 ) -> tuple[LazyFiles, dict[str, tuple], dict[str, tuple] | None]:
-    """Parse *found* files, taking unchanged ones from the index and updating it.
+class Row(NamedTuple):
+    """One file's row of the ``files`` table (less its path): the stamp, then the records."""
 
-    Returns the files (lazily decoded), each file's brief (see
-    :func:`pcrm.vault.brief_of`) and, *with_facts*, what ``pcrm check`` needs
-    of each file (see :func:`pcrm.check.facts_of`).
-    """
-    from pcrm.store.vault import brief_of, read_file
+    mtime_ns: int
+    size: int
+    ctime_ns: int
+    ino: int
+    brief: bytes
+    record: bytes
+    facts: bytes | None  # NULL unless asked for (``check`` needs them, ``status`` not)
 
-    index = open_index(root, config)
-    known: dict[str, tuple[int, int, int, int, bytes, bytes, bytes | None]] = {}
-    if index is not None:
-        try:
-            extra = "facts" if with_facts else "NULL"
-            known = {row[0]: row[1:] for row in index.db.execute(
-                f"SELECT path, mtime_ns, size, ctime_ns, ino, brief, record, {extra} "
-                "FROM files")}
-        except sqlite3.DatabaseError:
-            index.close()
-            index, known = None, {}
-    order: list[str] = []
-    records: dict[str, bytes] = {}
-    parsed_now: dict[str, ParsedFile] = {}
-    briefs: dict[str, tuple] = {}
-    facts: dict[str, tuple] = {}
-    unindexed: list[str] = []
-    todo: list[tuple[str, str]] = []
-    stats: dict[str, os.stat_result] = {}
+
+def _stamp(info: os.stat_result) -> tuple[int, int, int, int]:
+    # Keyed like git's index: an edit that keeps the size and puts the mtime back is seen.
+    return (info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino)
+
+
+def _read_rows(index: Index, with_facts: bool) -> dict[str, Row] | None:
+    """Every row of the index by path; None if the database cannot be read."""
+    extra = "facts" if with_facts else "NULL"
+    try:
+        return {row[0]: Row._make(row[1:]) for row in index.db.execute(
+            f"SELECT path, mtime_ns, size, ctime_ns, ino, brief, record, {extra} FROM files")}
+    except sqlite3.DatabaseError:
+        return None
+
+
+@dataclass
+class _Reading:
+    """What :func:`cached_parse` gathers, file by file, in the order found."""
+
+    with_facts: bool
+    order: list[str] = field(default_factory=list)
+    records: dict[str, bytes] = field(default_factory=dict)  # encoded, decoded on use
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)  # parsed in this process
+    briefs: dict[str, Brief] = field(default_factory=dict)
+    facts: dict[str, Facts] = field(default_factory=dict)
+    todo: list[tuple[str, str]] = field(default_factory=list)  # (path, absolute) to parse
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+    unindexed: list[str] = field(default_factory=list)
+
+    def take(self, path: str, brief: bytes, record: bytes, facts: bytes | None) -> None:
+        """Take a file's encoded records (from the index or a helper process)."""
+        self.briefs[path] = Brief._make(marshal.loads(brief))
+        if self.with_facts:
+            self.facts[path] = facts_from_plain(marshal.loads(facts))  # type: ignore[arg-type]
+        if path not in self.parsed:
+            self.records[path] = record
+
+
+def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_result | None]],
+                    known: dict[str, Row], config: Config) -> None:
+    """Files the index holds unchanged are taken from it; the others are to parse."""
     for path, absolute, info in found:
-        order.append(path)
+        reading.order.append(path)
         if info is None:  # reading it says why it cannot be read
-            parsed_now[path] = read_file(path, absolute, config)
-            briefs[path] = brief_of(parsed_now[path])
+            reading.parsed[path] = read_file(path, absolute, config)
+            reading.briefs[path] = brief_of(reading.parsed[path])
+            if reading.with_facts:
+                reading.facts[path] = facts_of(reading.parsed[path])
             continue
-        hit = known.get(path)
-        if hit is not None and hit[:4] == (info.st_mtime_ns, info.st_size, info.st_ctime_ns,
-                                           info.st_ino):
+        row = known.get(path)
+        if row is not None and row[:4] == _stamp(info):
             try:
-                briefs[path] = marshal.loads(hit[4])
-                if with_facts:
-                    facts[path] = marshal.loads(hit[6])  # type: ignore[arg-type]
-                records[path] = hit[5]
+                reading.take(path, row.brief, row.record, row.facts)
                 continue
             except (ValueError, EOFError, TypeError):
                 pass  # a damaged record: parse the file again
-        todo.append((path, absolute))
-        stats[path] = info
+        reading.todo.append((path, absolute))
+        reading.stats[path] = info
 
+
+def _take_parsed(reading: _Reading, config: Config, known: dict[str, Row]
+                 ) -> list[tuple[tuple | None, str, tuple | None]]:
+    """Parse the files to parse; the rows to write (row or None to drop, path, search row)."""
+    parsed, encoded = _parse_many(reading.todo, config)
+    reading.parsed.update(parsed)
+    racy = (time.time() - RACY_SECONDS) * 1e9
     changed: list[tuple[tuple | None, str, tuple | None]] = []
-    if todo:
-        parsed, encoded = _parse_many(todo, config)
-        parsed_now.update(parsed)
-        racy = (time.time() - RACY_SECONDS) * 1e9
-        for path, (brief, record, fact, fts) in encoded.items():
-            if path not in parsed:
-                records[path] = record
-            briefs[path] = marshal.loads(brief)
-            if with_facts:
-                facts[path] = marshal.loads(fact)
-            # A file changed within the clock's reach of now is not cached (it
-            # may change again with the same mtime) and has no search row
-            # (search scans it): only an older row of it is dropped, once.
-            info = stats[path]
-            if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
-                changed.append(((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns,
-                                 info.st_ino, brief, record, fact), path, fts))
-            else:
-                unindexed.append(path)
-                if path in known:
-                    changed.append((None, path, None))
-    removed = [path for path in known if path not in briefs]
+    for path, item in encoded.items():
+        reading.take(path, item.brief, item.record, item.facts)
+        # A file changed within the clock's reach of now is not cached (it
+        # may change again with the same mtime) and has no search row
+        # (search scans it): only an older row of it is dropped, once.
+        info = reading.stats[path]
+        if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
+            changed.append(((path, *_stamp(info), item.brief, item.record, item.facts),
+                            path, item.fts))
+        else:
+            reading.unindexed.append(path)
+            if path in known:
+                changed.append((None, path, None))
+    return changed
+
+
+def cached_parse(root: Path, config: Config,
+                 found: list[tuple[str, str, os.stat_result | None]], *,
+                 with_facts: bool = False
+                 ) -> tuple[LazyFiles, dict[str, Brief], dict[str, Facts] | None]:
+    """Parse *found* files, taking unchanged ones from the index and updating it.
+
+    Returns the files (lazily decoded), each file's :class:`Brief` and, *with_facts*,
+    each file's :class:`Facts` (what ``pcrm check`` needs).
+    """
+    index = open_index(root, config)
+    known = _read_rows(index, with_facts) if index is not None else {}
+    if known is None:
+        index.close()  # type: ignore[union-attr]
+        index, known = None, {}
+    reading = _Reading(with_facts)
+    _take_unchanged(reading, found, known, config)
+    changed = _take_parsed(reading, config, known) if reading.todo else []
     if index is not None:
+        removed = [path for path in known if path not in reading.briefs]
         if changed or removed:
             _store(index, changed, removed)
         index.close()
-    if with_facts:
-        from pcrm.core.validate import facts_of
-
-        for path, parsed_file in parsed_now.items():
-            if path not in facts:  # unreadable files
-                facts[path] = facts_of(parsed_file)
-    files = LazyFiles(order, records, parsed_now)
-    files.unindexed = unindexed if index is not None else list(order)
-    return files, briefs, facts if with_facts else None
+    files = LazyFiles(reading.order, reading.records, reading.parsed)
+    files.unindexed = reading.unindexed if index is not None else list(reading.order)
+    return files, reading.briefs, reading.facts if with_facts else None
 
 
 def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
@@ -513,7 +445,7 @@ def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str,
                     f"SELECT sha, path, record FROM blobs WHERE (sha, path) IN (VALUES {marks})",
                     args):
                 try:
-                    found[path] = decode(path, record)
+                    found[path] = decode_record(path, record)
                 except (ValueError, EOFError, TypeError):
                     pass
     except sqlite3.DatabaseError:
@@ -531,7 +463,7 @@ def store_blobs(root: Path, config: Config, parsed: dict[str, tuple[str, ParsedF
     try:
         index.db.execute("BEGIN IMMEDIATE")
         index.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)",
-                             ((sha, path, encode(result))
+                             ((sha, path, encode_record(result))
                               for path, (sha, result) in parsed.items()))
         index.db.execute("COMMIT")
     except sqlite3.Error:

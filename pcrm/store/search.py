@@ -14,7 +14,8 @@ from pathlib import Path
 
 from pcrm.core.config import Config
 from pcrm.core.model import Contact, Interaction
-from pcrm.store.vault import Snapshot, read_file
+from pcrm.core.snapshot import Snapshot
+from pcrm.store.files import read_file
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

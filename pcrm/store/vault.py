@@ -6,27 +6,23 @@ the working tree (:func:`read_vault`) or from any mapping of paths to bytes
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, MutableMapping
+from typing import Iterable
 
 from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
-from pcrm.core.companyfile import parse_company
-from pcrm.core.events import EVENTS, Directory, derive_all, merge, parse_event
-from pcrm.core.model import (Company, Contact, Diagnostic, EventNote, Interaction, Logged,
-                             ParsedFile, Summary, contact_id)
-from pcrm.core.parse import parse_contact
+from pcrm.core.events import EVENTS, Directory, derive_all, merge
+from pcrm.core.model import (COMPANIES_FOLDER, CONTACTS_FOLDER, Contact, Diagnostic, Interaction,
+                             Summary, contact_id)
+from pcrm.core.records import brief_of, parse_one, summarize
+from pcrm.core.snapshot import Snapshot
+from pcrm.store.files import read_file
 
-if TYPE_CHECKING:
-    from pcrm.core.rules import FollowUp
-    from pcrm.core.upcoming import Upcoming
-
-CONTACTS, COMPANIES = "contacts", "companies"
+CONTACTS, COMPANIES = CONTACTS_FOLDER, COMPANIES_FOLDER
+__all__ = ["Snapshot", "parse_one", "read_file"]  # re-exported: where callers look for them
 
 
 def find_vault(explicit: str | None, env: dict[str, str] | None = None,
@@ -49,95 +45,6 @@ def find_vault(explicit: str | None, env: dict[str, str] | None = None,
         "(run 'pcrm init', or pass --vault PATH, or set PCRM_VAULT)")
 
 
-@dataclass
-class Snapshot:
-    """Everything read from a vault at one moment.
-
-    ``files`` may be a lazy mapping (see :class:`pcrm.cache.LazyFiles`) that
-    decodes a file's record on first access; ``briefs``, when the index gave
-    them, let :meth:`agenda` pick the contacts due without decoding the rest.
-    """
-
-    config: Config
-    files: MutableMapping[str, ParsedFile] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # walk problems
-    briefs: dict[str, tuple] | None = None
-    facts: dict[str, tuple] | None = None  # see pcrm.check.facts_of
-
-    @property
-    def contacts(self) -> list[Summary]:
-        return [f.contact for f in self.files.values() if isinstance(f.contact, Summary)]
-
-    @property
-    def companies(self) -> list[Company]:
-        return [f.company for f in self.files.values() if f.company is not None]
-
-    @property
-    def events(self) -> list[EventNote]:
-        """The event notes that parse (``events/``), in path order."""
-        found = []
-        for path in self.files:
-            if path.startswith(EVENTS + "/"):
-                note = self.files[path].event
-                if note is not None:
-                    found.append(note)
-        return found
-
-    def error_paths(self) -> list[str]:
-        """The files with errors (skipped or partly read), sorted."""
-        if self.briefs is not None:
-            bad = {path for path, brief in self.briefs.items() if brief[0]}
-        else:
-            bad = {path for path, parsed in self.files.items() if not parsed.ok}
-        bad.update(d.path for d in self.diagnostics if d.is_error)
-        return sorted(bad)
-
-    def agenda(self, today: dt.date, *, days: int | None = None,
-               tag: str | None = None) -> list[FollowUp]:
-        """Each contact's next follow-up due within *days* (see :func:`pcrm.rules.agenda`)."""
-        from pcrm.core.rules import agenda, brief_due
-
-        if self.briefs is None:
-            return agenda(self.contacts, self.config, today, days=days, tag=tag)
-        horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
-        chosen = []
-        for path, (_error, active, snooze, tags, cands, _name, _booked) in self.briefs.items():
-            if not active or (tag is not None and tag not in tags):
-                continue
-            due = brief_due(cands, snooze, today)
-            if due is not None and (horizon is None or due <= horizon):
-                chosen.append(self.files[path].contact)
-        return agenda(chosen, self.config, today, days=days, tag=tag)
-
-    def upcoming(self, today: dt.date, *, days: int | None = None,
-                 tag: str | None = None) -> list[Upcoming]:
-        """Meetings after *today* within *days* (see :func:`pcrm.core.upcoming.upcoming`)."""
-        from pcrm.core.upcoming import upcoming
-
-        contacts: list[Summary] = self.contacts
-        if self.briefs is not None:  # only the contacts with a meeting after today
-            now = today.toordinal()
-            contacts = [self.files[path].contact for path, brief in self.briefs.items()
-                        if brief[6] is not None and brief[6] > now]  # type: ignore[misc]
-        return upcoming(contacts, today, days=days, tag=tag)
-
-
-def brief_of(parsed: ParsedFile) -> tuple:
-    """What :meth:`Snapshot.agenda` needs of a file, as plain values."""
-    from pcrm.core.rules import brief_of as follow_up_brief
-
-    contact = parsed.contact
-    if not isinstance(contact, Summary):
-        return (not parsed.ok, False, None, (), (), None, None)
-    cands = tuple(follow_up_brief(f) for f in contact.candidates)
-    snooze = contact.snooze.toordinal() if contact.snooze else None
-    booked = max((m.date.toordinal() for m in contact.meetings), default=None)
-    # The name too: event notes resolve [[Name]] links without decoding every record;
-    # and the date of its latest meeting, to find upcoming ones without decoding either.
-    return (not parsed.ok, contact.status == "active", snooze, tuple(contact.tags), cands,
-            contact.name, booked)
-
-
 def is_vault_file(path: str) -> bool:
     """True for the files pcrm owns: ``contacts/**.md``, ``companies/**.md``, ``events/**.md``."""
     parts = path.split("/")
@@ -146,7 +53,10 @@ def is_vault_file(path: str) -> bool:
             and not any(part.startswith(".") for part in parts))
 
 
-def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list[Diagnostic]]:
+Found = tuple[str, str, "os.stat_result | None"]  # (relative POSIX path, absolute path, stat)
+
+
+def walk(root: Path) -> tuple[list[Found], list[Diagnostic]]:
     """The vault's files as (relative POSIX path, absolute path, stat), sorted, plus problems.
 
     Follows symbolic links to folders once; a link that leads back into a folder
@@ -154,7 +64,7 @@ def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list
     not UTF-8 and things that are not regular files (a FIFO would block a read).
     The stat is None when it failed (reading the file then reports why).
     """
-    found: list[tuple[str, str, os.stat_result | None]] = []
+    found: list[Found] = []
     problems: list[Diagnostic] = []
     for top in (CONTACTS, COMPANIES, EVENTS):
         base = root / top
@@ -164,95 +74,63 @@ def walk(root: Path) -> tuple[list[tuple[str, str, os.stat_result | None]], list
         stack = [(top, base)]
         while stack:
             rel, folder = stack.pop()
-            try:
-                info = folder.stat()
-                if (info.st_dev, info.st_ino) in seen:
-                    problems.append(Diagnostic(rel, 1, 1, "warning",
-                                               "symbolic link loop: folder skipped"))
-                    continue
-                seen.add((info.st_dev, info.st_ino))
-                entries = list(os.scandir(folder))
-            except OSError as exc:
-                problems.append(Diagnostic(rel, 1, 1, "error",
-                                           f"cannot read folder: {exc.strerror}"))
-                continue
+            entries = _entries(rel, folder, seen, problems)
             for entry in entries:
-                if entry.name.startswith("."):
-                    continue
                 child = f"{rel}/{entry.name}"
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if not is_dir and not entry.name.endswith(".md"):
-                    continue
-                try:
-                    entry.name.encode("utf-8")
-                except UnicodeEncodeError:
-                    shown = os.fsencode(child).decode("utf-8", "backslashreplace")
-                    problems.append(Diagnostic(shown, 1, 1, "error",
-                                               "the name is not UTF-8; rename it (skipped)"))
-                    continue
-                if is_dir:
+                kind = _classify(child, entry, problems)
+                if kind is _FOLDER:
                     stack.append((child, Path(entry.path)))
-                    continue
-                try:
-                    info: os.stat_result | None = entry.stat()
-                except OSError:
-                    info = None
-                if info is not None and not stat.S_ISREG(info.st_mode):
-                    problems.append(Diagnostic(child, 1, 1, "warning",
-                                               "not a regular file; skipped"))
-                    continue
-                found.append((child, entry.path, info))
+                elif kind is not _SKIP:
+                    found.append((child, entry.path, kind))  # type: ignore[arg-type]
     found.sort()
     return found, problems
 
 
-def summarize(contact: Contact, config: Config) -> Summary:
-    """The index's form of a contact: no notes, follow-ups precomputed without today."""
-    from dataclasses import replace
-
-    from pcrm.core.model import MEETING
-    from pcrm.core.rules import candidates, ordered, quiet_since
-
-    return Summary(
-        id=contact.id, path=contact.path, name=contact.name, company=contact.company,
-        role=contact.role, emails=contact.emails, phone=contact.phone,
-        linkedin=contact.linkedin, tags=contact.tags, status=contact.status,
-        snooze=contact.snooze, birthday=contact.birthday,
-        key_lines={k: v for k, v in contact.key_lines.items()
-                   if k in ("email", "linkedin", "company", "name")},
-        dated=[(i.date, i.line) for i in contact.interactions],
-        pending=candidates(contact, config),
-        log=[Logged(i.date, i.time, i.kind, i.klass) for i in ordered(contact.interactions)],
-        quiet_since=quiet_since(contact, config),
-        booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
-
-
-def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
-    """Parse one vault file by where it lives; contacts are summarized unless *full*."""
-    if path.startswith(COMPANIES + "/"):
-        return parse_company(path, raw, config)
-    if path.startswith(EVENTS + "/"):
-        return parse_event(path, raw, config)
-    parsed = parse_contact(path, raw, config)
-    if not full and isinstance(parsed.contact, Contact):
-        parsed.contact = summarize(parsed.contact, config)
-    return parsed
-
-
-def read_file(path: str, absolute: str | Path, config: Config, *, full: bool = False
-              ) -> ParsedFile:
-    """Read and parse one file; an unreadable file is a diagnostic, not a crash."""
+def _entries(rel: str, folder: Path, seen: set[tuple[int, int]],
+             problems: list[Diagnostic]) -> list[os.DirEntry]:
+    """A folder's entries, or none if it cannot be read or was visited already (a loop)."""
     try:
-        with open(absolute, "rb") as handle:
-            raw = handle.read()
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            problems.append(Diagnostic(rel, 1, 1, "warning", "symbolic link loop: folder skipped"))
+            return []
+        seen.add((info.st_dev, info.st_ino))
+        return list(os.scandir(folder))
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error",
-                                                        f"cannot read file: {reason}")])
-    return parse_one(path, raw, config, full=full)
+        problems.append(Diagnostic(rel, 1, 1, "error", f"cannot read folder: {exc.strerror}"))
+        return []
+
+
+_FOLDER, _SKIP = object(), object()
+
+
+def _classify(child: str, entry: os.DirEntry, problems: list[Diagnostic]) -> object:
+    """:data:`_FOLDER`, :data:`_SKIP`, or a Markdown file's stat (None if stat failed)."""
+    if entry.name.startswith("."):
+        return _SKIP
+    try:
+        is_dir = entry.is_dir()
+    except OSError:
+        is_dir = False
+    if not is_dir and not entry.name.endswith(".md"):
+        return _SKIP
+    try:
+        entry.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(child).decode("utf-8", "backslashreplace")
+        problems.append(Diagnostic(shown, 1, 1, "error",
+                                   "the name is not UTF-8; rename it (skipped)"))
+        return _SKIP
+    if is_dir:
+        return _FOLDER
+    try:
+        info = entry.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problems.append(Diagnostic(child, 1, 1, "warning", "not a regular file; skipped"))
+        return _SKIP
+    return info
 
 
 def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
@@ -266,9 +144,9 @@ def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
 
 def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = True,
                with_facts: bool = False) -> Snapshot:
-    """Read every contact and company file of the vault at *root*.
+    """Read every contact, company and event file of the vault at *root*.
 
-    With *use_cache*, unchanged files come from the index (see :mod:`pcrm.cache`),
+    With *use_cache*, unchanged files come from the index (see :mod:`pcrm.store.index`),
     and *with_facts* also gives what ``pcrm check`` needs of every file.
     """
     config = config or load_config(root)
@@ -290,8 +168,8 @@ def directory_of(snapshot: Snapshot) -> Directory:
     people: list[tuple[str, str]] = []
     if snapshot.briefs is not None:  # names from the briefs: no record is decoded
         for path, brief in snapshot.briefs.items():
-            if path.startswith(CONTACTS + "/") and brief[5] is not None:
-                people.append((contact_id(path), brief[5]))
+            if path.startswith(CONTACTS + "/") and brief.name is not None:
+                people.append((contact_id(path), brief.name))
     else:
         people = [(c.id, c.name) for c in snapshot.contacts]
     companies: list[str] = []

@@ -1,0 +1,407 @@
+"""What the index keeps of each parsed file, as named records defined once.
+
+Three records per file, each a :class:`~typing.NamedTuple` of plain values
+(numbers, text, tuples), so that the index can store it with ``marshal`` by
+turning it into plain tuples (:func:`plain`) and read it back with ``_make``:
+
+- :class:`Brief`: what the agenda needs to pick the contacts due (read for
+  every file on every ``status``, so it is small);
+- :class:`Facts`: what validation needs (``pcrm check``, the vault-wide rules);
+- :class:`FileRecord`: the file's problems, contact summary and company, from
+  which :func:`parsed_from_record` rebuilds the :class:`~pcrm.core.model.ParsedFile`.
+
+Dates are stored as ordinals, times as minutes. Pure: no I/O, no "today".
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from pcrm.core.config import Config
+from pcrm.core.events import EVENTS, parse_event
+from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact, Diagnostic,
+                             EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary)
+from pcrm.core.companyfile import parse_company
+from pcrm.core.parse import parse_contact
+from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since
+from pcrm.core.rules import brief_of as follow_up_brief
+
+_date = dt.date.fromordinal
+
+
+def _ord(day: dt.date | None) -> int | None:
+    return day.toordinal() if day is not None else None
+
+
+def plain(value: Any) -> Any:
+    """*value* with every (named) tuple inside turned into a plain tuple, for ``marshal``."""
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    return value
+
+
+# -- the brief: picking the contacts due ------------------------------------------------
+
+class Brief(NamedTuple):
+    """What :meth:`pcrm.core.snapshot.Snapshot.agenda` needs of one file."""
+
+    has_errors: bool
+    active: bool  # a contact whose status is active
+    snooze: int | None  # date ordinal
+    tags: tuple[str, ...]
+    due: tuple[tuple[int, int, int | None, int | None], ...]  # see pcrm.core.rules.brief_of
+    name: str | None  # the contact's: event notes resolve [[Name]] links without decoding
+    booked: int | None  # its latest meeting's date: upcoming meetings without decoding
+
+
+def brief_of(parsed: ParsedFile) -> Brief:
+    """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
+    contact = parsed.contact
+    if not isinstance(contact, Summary):
+        return Brief(not parsed.ok, False, None, (), (), None, None)
+    due = tuple(follow_up_brief(f) for f in contact.candidates)
+    booked = max((m.date.toordinal() for m in contact.meetings), default=None)
+    return Brief(not parsed.ok, contact.status == "active", _ord(contact.snooze),
+                 tuple(contact.tags), due, contact.name, booked)
+
+
+# -- the facts: validation -----------------------------------------------------------------
+
+class Problem(NamedTuple):
+    """A diagnostic without its path (the record's key holds it)."""
+
+    line: int
+    col: int
+    severity: str
+    message: str
+
+
+class PersonFacts(NamedTuple):
+    """What the vault-wide rules need of a contact."""
+
+    emails: tuple[str, ...]
+    linkedin: str | None
+    company: str | None
+    key_lines: tuple[tuple[str, int], ...]  # (front-matter key, line)
+    dated: tuple[tuple[int, int], ...]  # (interaction date ordinal, line)
+    name: str
+
+
+class MentionRecord(NamedTuple):
+    """A person an event note names (:class:`~pcrm.core.model.Mention`)."""
+
+    ref: str
+    line: int
+    col: int
+    how: str
+
+
+class Facts(NamedTuple):
+    """What checking needs of one file (see :func:`pcrm.core.validate.check_facts`)."""
+
+    problems: tuple[Problem, ...]
+    person: PersonFacts | None
+    company: str | None  # the company file's name
+    mentions: tuple[MentionRecord, ...] | None  # an event note's
+
+
+def _problems(parsed: ParsedFile) -> tuple[Problem, ...]:
+    return tuple(Problem(d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
+
+
+def facts_of(parsed: ParsedFile) -> Facts:
+    """The facts of a parsed file (its contact summarized or not)."""
+    contact = parsed.contact
+    person = None
+    if contact is not None:
+        dated = (contact.dated if isinstance(contact, Summary)
+                 else [(i.date, i.line) for i in contact.interactions])
+        meetings = (contact.meetings if isinstance(contact, Summary)
+                    else [i for i in contact.interactions if i.klass == MEETING])
+        # A booked meeting is not a typo: only other kinds are checked for future dates.
+        booked = {meeting.line for meeting in meetings}
+        dated = [(day, line) for day, line in dated if line not in booked]
+        person = PersonFacts(tuple(contact.emails), contact.linkedin, contact.company,
+                             tuple(contact.key_lines.items()),
+                             tuple((day.toordinal(), line) for day, line in dated), contact.name)
+    mentions = None
+    if parsed.event is not None:
+        mentions = tuple(MentionRecord(m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
+    return Facts(_problems(parsed), person, parsed.company.name if parsed.company else None,
+                 mentions)
+
+
+def facts_from_plain(value: tuple) -> Facts:
+    """The inverse of ``plain(facts)``."""
+    problems, person, company, mentions = value
+    return Facts(tuple(Problem._make(p) for p in problems),
+                 PersonFacts._make(person) if person is not None else None, company,
+                 tuple(MentionRecord._make(m) for m in mentions) if mentions is not None else None)
+
+
+# -- the file record: a parsed file, contact summarized ------------------------------------
+
+class InteractionRecord(NamedTuple):
+    """An interaction without its notes: a follow-up's source, a booked meeting."""
+
+    date: int
+    minutes: int | None
+    kind: str
+    klass: str
+    title: str
+    expect: int | None
+    line: int
+    index: int
+    origin: str  # the event note it comes from, "" for the file's own
+
+
+class FollowUpRecord(NamedTuple):
+    """A follow-up computed today-free (see :data:`pcrm.core.rules.TODAY_FREE`)."""
+
+    rule: str
+    due: int
+    reason: str
+    source_key: str
+    due_at: str | None  # ISO date-time with offset
+    source: InteractionRecord | None
+    starts: int | None
+    ends: int | None
+
+
+class LoggedRecord(NamedTuple):
+    """One interaction as :class:`~pcrm.core.model.Logged` holds it."""
+
+    date: int
+    minutes: int | None
+    kind: str
+    klass: str
+
+
+class SummaryRecord(NamedTuple):
+    """A contact as :class:`~pcrm.core.model.Summary` holds it."""
+
+    id: str
+    name: str
+    company: str | None
+    role: str | None
+    emails: tuple[str, ...]
+    phone: str | None
+    linkedin: str | None
+    tags: tuple[str, ...]
+    status: str
+    snooze: int | None
+    birthday: tuple[int | None, int, int] | None
+    key_lines: tuple[tuple[str, int], ...]
+    dated: tuple[tuple[int, int], ...]
+    follow_ups: tuple[FollowUpRecord, ...]
+    log: tuple[LoggedRecord, ...]
+    quiet_since: int | None
+    meetings: tuple[InteractionRecord, ...]
+
+
+class StageRecord(NamedTuple):
+    """One stage of a company file's applications (:class:`~pcrm.core.model.Stage`)."""
+
+    date: int
+    stage: str
+    role: str
+    line: int
+    expect: int | None
+
+
+class CompanyRecord(NamedTuple):
+    """A company as the index keeps it (all of :class:`~pcrm.core.model.Company` but meta)."""
+
+    name: str
+    target: bool
+    why: str | None
+    stages: tuple[StageRecord, ...]
+
+
+class BlockRecord(NamedTuple):
+    """A paragraph of an event note (:class:`~pcrm.core.model.Block`)."""
+
+    line: int
+    text: str
+    refs: tuple[str, ...]
+
+
+class EventRecord(NamedTuple):
+    """An event note (:class:`~pcrm.core.model.EventNote`)."""
+
+    title: str
+    date: int | None
+    minutes: int | None
+    kind: str
+    expect: int | None
+    line: int
+    mentions: tuple[MentionRecord, ...]
+    blocks: tuple[BlockRecord, ...]
+
+
+class FileRecord(NamedTuple):
+    """One parsed file: problems, contact summary, company, event note."""
+
+    problems: tuple[Problem, ...]
+    summary: SummaryRecord | None
+    company: CompanyRecord | None
+    event: EventRecord | None
+
+
+def summarize(contact: Contact, config: Config) -> Summary:
+    """The index's form of a contact: no notes, follow-ups precomputed without today."""
+    return Summary(
+        id=contact.id, path=contact.path, name=contact.name, company=contact.company,
+        role=contact.role, emails=contact.emails, phone=contact.phone,
+        linkedin=contact.linkedin, tags=contact.tags, status=contact.status,
+        snooze=contact.snooze, birthday=contact.birthday,
+        key_lines={k: v for k, v in contact.key_lines.items()
+                   if k in ("email", "linkedin", "company", "name")},
+        dated=[(i.date, i.line) for i in contact.interactions],
+        pending=candidates(contact, config),
+        log=[Logged(i.date, i.time, i.kind, i.klass) for i in ordered(contact.interactions)],
+        quiet_since=quiet_since(contact, config),
+        booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
+
+
+def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
+    """Parse one vault file by where it lives; contacts are summarized unless *full*."""
+    if path.startswith(COMPANIES_FOLDER + "/"):
+        return parse_company(path, raw, config)
+    if path.startswith(EVENTS + "/"):
+        return parse_event(path, raw, config)
+    parsed = parse_contact(path, raw, config)
+    if not full and isinstance(parsed.contact, Contact):
+        parsed.contact = summarize(parsed.contact, config)
+    return parsed
+
+
+def _minutes(clock: dt.time | None) -> int | None:
+    return clock.hour * 60 + clock.minute if clock is not None else None
+
+
+def _clock(minutes: int | None) -> dt.time | None:
+    return dt.time(minutes // 60, minutes % 60) if minutes is not None else None
+
+
+def _interaction_record(item: Interaction) -> InteractionRecord:
+    return InteractionRecord(item.date.toordinal(), _minutes(item.time), item.kind, item.klass,
+                             item.title, _ord(item.expect), item.line, item.index, item.origin)
+
+
+def _interaction(record: tuple) -> Interaction:
+    r = InteractionRecord._make(record)
+    return Interaction(_date(r.date), _clock(r.minutes), r.kind, r.klass, r.title,
+                       _date(r.expect) if r.expect is not None else None, r.line, r.index,
+                       origin=r.origin)
+
+
+def _follow_up_record(item: FollowUp) -> FollowUpRecord:
+    src = _interaction_record(item.source) if item.source is not None else None
+    due_at = item.due_at.isoformat() if item.due_at is not None else None
+    return FollowUpRecord(item.rule, item.due.toordinal(), item.reason, item.source_key,
+                          due_at, src, _ord(item.starts), _ord(item.ends))
+
+
+def record_of(parsed: ParsedFile) -> FileRecord:
+    """The record of a parsed file whose contact, if any, is a :class:`Summary`."""
+    summary = None
+    contact = parsed.contact
+    if isinstance(contact, Summary):
+        summary = SummaryRecord(
+            contact.id, contact.name, contact.company, contact.role, tuple(contact.emails),
+            contact.phone, contact.linkedin, tuple(contact.tags), contact.status,
+            _ord(contact.snooze), contact.birthday, tuple(contact.key_lines.items()),
+            tuple((day.toordinal(), line) for day, line in contact.dated),
+            tuple(_follow_up_record(f) for f in contact.candidates),
+            tuple(LoggedRecord(i.date.toordinal(), _minutes(i.time), i.kind, i.klass)
+                  for i in contact.log),
+            _ord(contact.quiet_since), tuple(_interaction_record(m) for m in contact.meetings))
+    company = None
+    if parsed.company is not None:
+        found = parsed.company
+        company = CompanyRecord(found.name, found.target, found.why, tuple(
+            StageRecord(s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
+            for s in found.stages))
+    return FileRecord(_problems(parsed), summary, company, _event_record(parsed.event))
+
+
+def _event_record(note: EventNote | None) -> EventRecord | None:
+    if note is None:
+        return None
+    return EventRecord(note.title, _ord(note.date), _minutes(note.time), note.kind,
+                       _ord(note.expect), note.line,
+                       tuple(MentionRecord(m.ref, m.line, m.col, m.how) for m in note.mentions),
+                       tuple(BlockRecord(b.line, b.text, b.refs) for b in note.blocks))
+
+
+def _event_note(path: str, data: tuple | None) -> EventNote | None:
+    if data is None:
+        return None
+    e = EventRecord._make(data)
+    return EventNote(path, e.title, _date(e.date) if e.date is not None else None,
+                     _clock(e.minutes), e.kind, _date(e.expect) if e.expect is not None else None,
+                     e.line, [Mention(*m) for m in e.mentions],
+                     [Block(line, text, tuple(refs)) for line, text, refs in e.blocks])
+
+
+class DeferredFollowUps:
+    """A summary's follow-ups, built from their records on first use.
+
+    ``pcrm list`` decodes every contact and needs no follow-up: building them
+    only when :attr:`pcrm.core.model.Summary.candidates` is read keeps it fast.
+    """
+
+    __slots__ = ("path", "summary")
+
+    def __init__(self, path: str, summary: tuple) -> None:
+        self.path = path
+        self.summary = summary  # a plain SummaryRecord
+
+    def build(self) -> list[FollowUp]:
+        s = SummaryRecord._make(self.summary)
+        return [FollowUp(s.id, s.name, s.company, self.path, f.rule, _date(f.due), f.reason,
+                         _interaction(f.source) if f.source is not None else None,
+                         f.source_key,
+                         dt.datetime.fromisoformat(f.due_at) if f.due_at else None,
+                         starts=_date(f.starts) if f.starts is not None else None,
+                         ends=_date(f.ends) if f.ends is not None else None)
+                for f in map(FollowUpRecord._make, s.follow_ups)]
+
+
+class DeferredMeetings:
+    """A summary's booked meetings, built from their records on first use."""
+
+    __slots__ = ("records",)
+
+    def __init__(self, records: tuple) -> None:
+        self.records = records
+
+    def build(self) -> list[Interaction]:
+        return [_interaction(record) for record in self.records]
+
+
+def parsed_from_record(path: str, record: tuple) -> ParsedFile:
+    """The inverse of :func:`record_of` (given as plain tuples, as ``marshal`` gives it)."""
+    problems, summary, company, event = record
+    parsed = ParsedFile(path, diagnostics=[Diagnostic(path, *d) for d in problems],
+                        event=_event_note(path, event))
+    if summary is not None:
+        s = SummaryRecord._make(summary)
+        parsed.contact = Summary(
+            s.id, path, s.name, s.company, s.role, list(s.emails), s.phone, s.linkedin,
+            list(s.tags), s.status, _date(s.snooze) if s.snooze is not None else None,
+            tuple(s.birthday) if s.birthday is not None else None,  # type: ignore[arg-type]
+            dict(s.key_lines), [(_date(day), line) for day, line in s.dated],
+            DeferredFollowUps(path, summary),
+            [Logged(_date(day), _clock(minutes), kind, klass)
+             for day, minutes, kind, klass in s.log],
+            _date(s.quiet_since) if s.quiet_since is not None else None,
+            DeferredMeetings(s.meetings))
+    if company is not None:
+        c = CompanyRecord._make(company)
+        parsed.company = Company(path, c.name, c.target, why=c.why, stages=[
+            Stage(_date(day), stage, role, line, _date(expect) if expect is not None else None)
+            for day, stage, role, line, expect in c.stages])
+    return parsed

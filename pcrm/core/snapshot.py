@@ -1,0 +1,93 @@
+"""A snapshot: every parsed file of a vault at one moment, and the agenda over it.
+
+Built by the store (:func:`pcrm.store.vault.read_vault` from the working tree,
+:func:`pcrm.store.vault.parse_files` from any paths and bytes, such as the
+staged content of a commit); read by validation and the commands. Pure: it
+holds what was read, and "today" is a parameter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, MutableMapping
+
+from pcrm.core.config import Config
+from pcrm.core.events import EVENTS
+from pcrm.core.model import Company, Diagnostic, EventNote, ParsedFile, Summary
+from pcrm.core.records import Brief, Facts
+from pcrm.core.rules import FollowUp, agenda, brief_due
+
+if TYPE_CHECKING:
+    from pcrm.core.upcoming import Upcoming
+
+
+@dataclass
+class Snapshot:
+    """Everything read from a vault at one moment.
+
+    ``files`` may be a lazy mapping (see :class:`pcrm.store.index.LazyFiles`)
+    that decodes a file's record on first access; ``briefs``, when the index
+    gave them, let :meth:`agenda` pick the contacts due without decoding the
+    rest, and ``facts`` let validation run without decoding any.
+    """
+
+    config: Config
+    files: MutableMapping[str, ParsedFile] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # problems listing the files
+    briefs: dict[str, Brief] | None = None
+    facts: dict[str, Facts] | None = None
+
+    @property
+    def contacts(self) -> list[Summary]:
+        return [f.contact for f in self.files.values() if isinstance(f.contact, Summary)]
+
+    @property
+    def companies(self) -> list[Company]:
+        return [f.company for f in self.files.values() if f.company is not None]
+
+    @property
+    def events(self) -> list[EventNote]:
+        """The event notes that parse (``events/``), in path order."""
+        found = []
+        for path in self.files:
+            if path.startswith(EVENTS + "/"):
+                note = self.files[path].event
+                if note is not None:
+                    found.append(note)
+        return found
+
+    def error_paths(self) -> list[str]:
+        """The files with errors (skipped or partly read), sorted."""
+        if self.briefs is not None:
+            bad = {path for path, brief in self.briefs.items() if brief.has_errors}
+        else:
+            bad = {path for path, parsed in self.files.items() if not parsed.ok}
+        bad.update(d.path for d in self.diagnostics if d.is_error)
+        return sorted(bad)
+
+    def agenda(self, today: dt.date, *, days: int | None = None,
+               tag: str | None = None) -> list[FollowUp]:
+        """Each contact's next follow-up due within *days* (see :func:`pcrm.core.rules.agenda`)."""
+        if self.briefs is None:
+            return agenda(self.contacts, self.config, today, days=days, tag=tag)
+        horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
+        chosen = []
+        for path, brief in self.briefs.items():
+            if not brief.active or (tag is not None and tag not in brief.tags):
+                continue
+            due = brief_due(brief.due, brief.snooze, today)
+            if due is not None and (horizon is None or due <= horizon):
+                chosen.append(self.files[path].contact)
+        return agenda(chosen, self.config, today, days=days, tag=tag)
+
+    def upcoming(self, today: dt.date, *, days: int | None = None,
+                 tag: str | None = None) -> list[Upcoming]:
+        """Meetings after *today* within *days* (see :func:`pcrm.core.upcoming.upcoming`)."""
+        from pcrm.core.upcoming import upcoming
+
+        contacts: list[Summary] = self.contacts
+        if self.briefs is not None:  # only the contacts with a meeting after today
+            now = today.toordinal()
+            contacts = [self.files[path].contact for path, brief in self.briefs.items()
+                        if brief.booked is not None and brief.booked > now]  # type: ignore[misc]
+        return upcoming(contacts, today, days=days, tag=tag)
