@@ -519,7 +519,7 @@ def test_every_registered_command_is_in_the_lazy_table() -> None:
 @pytest.mark.parametrize("args, message", [
     (["status", "--days", "-1"], "Error: Invalid value for '--days'"),
     (["nosuch"], "Error: No such command 'nosuch'."),
-    (["log"], "Error: Missing argument 'CONTACT"),
+    (["log"], "Error: Missing argument 'CONTACT'."),
     (["status", "--bogus"], "Error: No such option '--bogus'."),
 ])
 def test_usage_errors_are_one_line(example, run, args: list[str], message: str) -> None:
