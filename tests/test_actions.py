@@ -86,7 +86,7 @@ def test_check_paths_reports_only_the_given_files(vault) -> None:
                                                  "contacts/c.md"}
     only = check_paths(root, TODAY, [Path("contacts/a.md")], cwd=root)
     assert [d.path for d in only.problems] == ["contacts/a.md"] and only.errors == 1
-    assert only.checked == "3 files"
+    assert only.checked == "1 file"  # the files asked for, not the vault
 
 
 def test_check_paths_reports_a_broken_config_as_a_problem(vault) -> None:

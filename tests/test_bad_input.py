@@ -75,6 +75,23 @@ CASES = [
     ("cadence-huge.md", "---\nname: T\ncadence: 99999y\n---\n", 3, "too long (at most 100 years)",
      "error"),
     ("with space é.md", "---\nname: [unclosed\n---\n", 3, "front-matter:", "error"),
+    # near misses (spec 5): warnings that say what was meant
+    ("nospace.md", contact(log="##2026-03-06 email: hi\n"), 6,
+     "'##2026-03-06 email: hi' is not a heading: put a space after '##'", "warning"),
+    ("compnay.md", "---\nname: Jane\ncompnay: Acme\n---\n", 3,
+     "unknown key 'compnay': did you mean 'company'?", "warning"),
+    ("emails.md", "---\nname: Jane\nemails: [a@b.example]\n---\n", 3,
+     "unknown key 'emails': did you mean 'email'?", "warning"),
+    ("twice.md", contact(log="## 2026-11-01 email: hi\n\n##  2026-11-01 email: hi\n"), 8,
+     "the same heading as line 6: logged twice?", "warning"),
+    ("cut.md", contact(log="## 11/18/2026 email: a long subject line that goes on and on\n"), 6,
+     "heading '11/18/2026 email: a long subject line...' looks like", "warning"),
+    ("noemail.md", contact(log="## 2026-11-21 coffee: hi\n"), 6,
+     "a thank-you is due after coffee on 2026-11-21 but there is no email on file", "warning"),
+    ("tab.md", "---\nname: Jane\n\trole: x\n---\n", 3,
+     "YAML does not allow tabs for indentation; indent with spaces", "error"),
+    ("colon.md", "---\nname: Jane\nrole: Lead: Platform\n---\n", 3,
+     "a value containing ': ' must be quoted: role: \"Lead: Platform\"", "error"),
 ]
 
 
@@ -95,6 +112,40 @@ def test_each_bad_file_gets_one_clear_line(vault, run, name, content, line, mess
     listed = run(root, "list", "--json")
     assert listed.exit_code == 0
     assert "Good Person" in listed.stdout
+
+
+def test_every_field_problem_in_one_run(vault, run) -> None:
+    root = vault({"contacts/jane.md": "---\nname: Jane\nfollow_up: 2026-13-01\nstatus: activ\n"
+                                      "cadence: 2 weeks\nname: Janet\ncompnay: Acme\n---\n"})
+    lines = run(root, "check").stdout.splitlines()
+    assert [line.split(": ", 2)[0:2] for line in lines] == [
+        ["contacts/jane.md:3:12", "error"], ["contacts/jane.md:4:1", "error"],
+        ["contacts/jane.md:5:1", "error"], ["contacts/jane.md:6:1", "error"],
+        ["contacts/jane.md:7:1", "warning"]]
+    assert "follow_up: 2026-13-01 is not a valid date" in lines[0]
+    assert "status: must be active, paused or archived" in lines[1]
+    assert "cadence:" in lines[2] and "duplicate key 'name'" in lines[3]
+
+
+def test_no_warnings_for_what_is_right(vault, run) -> None:
+    root = vault({"contacts/jane.md": contact(email="jane@acme.example", company="Acme",
+                                              log="## 2026-11-21 coffee: hi\n\n"
+                                                  "## 2026-11-30 14:00 interview: booked\n\n"
+                                                  "## 2026-11-21 email: hi\n"),
+                  "contacts/peter.md": contact("Peter", linkedin="https://linkedin.com/in/p",
+                                               log="## 2026-11-21 event: fair\n"),
+                  "contacts/old.md": contact("Old", log="## 2026-10-01 coffee\n\n"
+                                                        "## 2026-10-05 call\n"),
+                  "contacts/mine.md": "---\nname: Mine\nmy_notes: kept as they are\n---\n"})
+    result = run(root, "check")
+    assert result.stdout == "" and result.exit_code == 0
+    # The future interview is booked, not a typo. A thank-you no email could answer is
+    # warned about from its meeting until a week after it was due, and only while its
+    # meeting is the latest one (old.md: the coffee's, then the call's).
+    for day, line in (("2026-10-03", ":6:1:"), ("2026-10-05", ":8:1:"),
+                      ("2026-10-13", ":8:1:"), ("2026-10-14", None)):
+        old = run(root, "check", str(root / "contacts/old.md"), today=day).stdout
+        assert (line in old and old.count("no email on file") == 1) if line else old == ""
 
 
 def test_symlink_loop_is_reported_and_skipped(vault, run) -> None:

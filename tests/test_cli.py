@@ -457,12 +457,65 @@ def test_status_skips_a_broken_file_and_says_so(example, run) -> None:
 def test_status_text(example, run) -> None:
     out = run(example, "status").output
     sections = [line for line in out.splitlines() if line and not line.startswith(" ")]
-    assert sections == ["Overdue (5)", "Today (2)", "Next 7 days (6)"]
+    assert sections == ["Overdue (5)", "Today (2)", "Next 7 days (6)", "Upcoming (1)"]
     assert re.search(r"Jane Doe \(Acme\)\s+Thank-you\s+2026-11-21\s+1 day late\s+thank-you "
                      r"after interview on 2026-11-20", out)
     assert re.search(r"David Levy \(Initech\)\s+Thank-you\s+2026-11-23\s+tomorrow", out)
+    assert re.search(r"Carlos Méndez \(Stark Labs\)\s+Congratulate\s+2026-11-23\s+tomorrow\s+"
+                     r"congratulate: job-change on 2026-11-19", out)
+    upcoming = out.split("Upcoming (1)\n")[1].splitlines()
+    assert re.fullmatch(r"  Sofia Alvarez \(Globex\)\s+Interview\s+2026-11-24 13:00\s+in 2 days"
+                        r"\s+onsite with the platform team; prepare questions about the role "
+                        r"and Globex", upcoming[0])
     empty = run(example, "status", "--tag", "nobody").output
     assert empty.strip() == "Nothing due in the next 7 days. Nice work."
+
+
+def test_status_columns_stay_apart_when_very_late(example, run) -> None:
+    out = run(example, "status", today="2027-03-01").output
+    lines = [line for line in out.splitlines() if line.startswith("  ") and "late" in line]
+    late = [re.search(r"(\d+ days late)(\s+)\S", line) for line in lines]
+    assert all(late) and {len(m.group(1)) for m in late} >= {12, 13}  # 10-99 and 100+ days
+    assert all(len(m.group(2)) >= 2 for m in late)  # never "10 days late no reply"
+    assert len({line.index(m.group(1)) + len(m.group(1)) + len(m.group(2))
+                for line, m in zip(lines, late)}) == 1  # the reasons line up
+
+
+def test_status_only_upcoming(vault, run) -> None:
+    root = vault({"contacts/sofia.md": contact("Sofia", log="## 2026-11-24 interview\n")})
+    out = run(root, "status").output
+    assert out.splitlines()[0] == "Upcoming (1)" and "2026-11-24  " in out
+    assert "Nothing due" in run(root, "status", "--days", "1").output
+
+
+def test_show_quiet_and_upcoming(example, run) -> None:
+    omar = run(example, "show", "omar").output
+    assert "  quiet:         since 2026-11-12: no reply to 2 nudges; reach someone else at " \
+           "Hooli\n" in omar
+    assert "quiet:" not in run(example, "show", "omar", today="2026-11-11").output
+    assert "quiet:" not in run(example, "show", "jane").output
+    sofia = run(example, "show", "sofia").output
+    assert sofia.endswith("Upcoming\n  2026-11-24 13:00 interview: onsite with the platform "
+                          "team; prepare questions about the role and Globex\n")
+    assert "Follow-ups\n  nothing pending\n" in sofia
+    after = run(example, "show", "sofia", today="2026-11-24").output
+    assert "Upcoming" not in after and "[rule thank-you]" in after
+
+
+@pytest.mark.parametrize("args, warning", [
+    (["log", "jane", "email", "hi", "--expect", "2026-11-01"],
+     "Warning: --expect 2026-11-01 is in the past: the check-in is due at once."),
+    (["snooze", "jane", "2026-11-01"],
+     "Warning: snooze 2026-11-01 is in the past: it holds nothing back."),
+    (["schedule", "jane", "2026-11-01"],
+     "Warning: follow-up date 2026-11-01 is in the past: it is due at once, already late."),
+])
+def test_dates_in_the_past_are_said_out_loud(example, run, args: list[str], warning: str) -> None:
+    result = run(example, *args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == warning
+    future = [a.replace("2026-11-01", "2026-12-01") for a in args]
+    assert run(example, *future).stderr == ""
 
 
 def test_status_days_must_be_a_number(example, run) -> None:

@@ -70,7 +70,9 @@ def check_paths(root: Path, today: dt.date, paths: Sequence[Path] = (), *,
         return CheckReport(found, "the vault config")
     snapshot = read_vault(root, config, with_facts=True)
     only = _selected(root, snapshot, paths, cwd or Path.cwd()) if paths else None
-    return CheckReport(check_snapshot(snapshot, today, only), f"{len(snapshot.files)} files")
+    count = len(only) if only is not None else len(snapshot.files)
+    return CheckReport(check_snapshot(snapshot, today, only),
+                       f"{count} file{'s' * (count != 1)}")
 
 
 def check_staged(root: Path, today: dt.date) -> CheckReport:

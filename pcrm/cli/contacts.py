@@ -146,9 +146,13 @@ def show(app: App, contact: str) -> None:
       pcrm show jane
     """
     from pcrm.core.model import when_text
-    from pcrm.core.rules import RULE_TITLES, ordered, pending
+    from pcrm.core.rules import RULE_TITLES, ordered, pending, quiet_since
+    from pcrm.core.upcoming import upcoming_of
 
     person = app.contact(contact)
+    quiet = quiet_since(person, app.config)
+    if quiet is not None and app.today < quiet:
+        quiet = None
     click.echo(click.style(person.name, bold=True), color=app.color)
     for label, value in (("company", person.company), ("role", person.role),
                          ("email", ", ".join(person.emails)), ("phone", person.phone),
@@ -157,6 +161,9 @@ def show(app: App, contact: str) -> None:
                          ("follow-up", person.follow_up and person.follow_up.isoformat()),
                          ("snoozed until", person.snooze and person.snooze.isoformat()),
                          ("status", person.status if person.status != "active" else None),
+                         ("quiet", quiet and f"since {quiet.isoformat()}: no reply to "
+                                             f"{app.config.nudge_limit} nudges; reach someone "
+                                             f"else at {person.company or 'their company'}"),
                          ("file", person.path)):
         if value:
             click.echo(f"  {label + ':':<14} {value}")
@@ -181,6 +188,15 @@ def show(app: App, contact: str) -> None:
                                              if late else "")
         click.echo(f"  {RULE_TITLES[item.rule]:<14} due {when}: {item.reason} "
                    f"[rule {item.rule}]")
+    booked = upcoming_of(person, app.today)
+    if booked:
+        click.echo("")
+        click.echo(click.style("Upcoming", bold=True), color=app.color)
+    for meeting in booked:
+        title = f": {meeting.title}" if meeting.title else ""
+        click.echo(f"  {when_text(meeting.date, meeting.time):<16} {meeting.kind}{title}; "
+                   "prepare questions about the role and "
+                   f"{meeting.company or 'their company'}")
 
 
 @cli.command()

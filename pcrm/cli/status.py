@@ -9,10 +9,11 @@ from pcrm.cli.app import App
 from pcrm.cli.group import cli, emit_json, parse_user_date, pass_app, report_skipped
 from pcrm.core.errors import UsageError
 from pcrm.core.rules import RULE_TITLES, FollowUp
+from pcrm.core.upcoming import Upcoming
 
 
-def _late(item: FollowUp, today: dt.date) -> str:
-    days = (item.due - today).days
+def _late(day: dt.date, today: dt.date) -> str:
+    days = (day - today).days
     if days < 0:
         return f"{-days} day{'s' * (days != -1)} late"
     if days == 0:
@@ -50,24 +51,45 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
         return
     report_skipped(snapshot.error_paths())
     _report_publish_failure(app)
-    if not items:
+    if not items and not booked:
         click.echo(f"Nothing due in the next {days} days. Nice work.")
         return
-    groups = [("Overdue", "red", [i for i in items if i.due < today]),
-              ("Today", "yellow", [i for i in items if i.due == today]),
-              (f"Next {days} days", None, [i for i in items if i.due > today])]
-    who_width = min(36, max(len(_who(i)) for i in items))
+    click.echo("\n".join(agenda_lines(items, booked, today, days)) + "\n", color=app.color)
+
+
+def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
+                 days: int) -> list[str]:
+    """The text agenda: Overdue, Today, Next N days, then Upcoming meetings.
+
+    Columns are as wide as their longest cell (a name is cut at 36), so that
+    "123 days late" never runs into the reason.
+    """
+    rows: list[tuple[str, str | None, list[tuple[str, str, str, str, str]]]] = [
+        (title, colour, [(_who(i), RULE_TITLES[i.rule], i.due.isoformat(), _late(i.due, today),
+                          i.reason) for i in group])
+        for title, colour, group in (
+            ("Overdue", "red", [i for i in items if i.due < today]),
+            ("Today", "yellow", [i for i in items if i.due == today]),
+            (f"Next {days} days", None, [i for i in items if i.due > today]))]
+    rows.append(("Upcoming", "cyan", [
+        (_who(u), u.kind.capitalize(),
+         u.date.isoformat() + (f" {u.time.strftime('%H:%M')}" if u.time else ""),
+         _late(u.date, today), _prepare(u)) for u in booked]))
+    cells = [cell for _title, _colour, group in rows for cell in group]
+    if not cells:
+        return []
+    widths = [max(len(cell[n]) for cell in cells) for n in range(4)]
+    widths[0] = min(36, widths[0])
     lines = []  # one write: a long agenda prints in one go
-    for title, colour, group in groups:
+    for title, colour, group in rows:
         if not group:
             continue
         lines.append(click.style(f"{title} ({len(group)})", fg=colour, bold=True))
-        for item in group:
-            owed = RULE_TITLES[item.rule]
-            line = (f"  {_who(item):<{who_width}}  {owed:<13} {item.due.isoformat()}  "
-                    f"{_late(item, today):<12} {item.reason}")
+        for cell in group:
+            line = "  " + "  ".join(f"{text:<{width}}" for text, width in zip(cell, widths))
+            line += f"  {cell[4]}"
             lines.append(click.style(line, fg=colour) if colour else line)
-    click.echo("\n".join(lines) + "\n", color=app.color)
+    return lines
 
 
 def _report_publish_failure(app: App) -> None:
@@ -79,7 +101,13 @@ def _report_publish_failure(app: App) -> None:
         click.echo(f"Warning: {failure}", err=True)
 
 
-def _who(item: FollowUp) -> str:
+def _prepare(meeting: Upcoming) -> str:
+    where = meeting.company or "their company"
+    what = f"{meeting.title}; " if meeting.title else ""
+    return f"{what}prepare questions about the role and {where}"
+
+
+def _who(item: FollowUp | Upcoming) -> str:
     return f"{item.name} ({item.company})" if item.company else item.name
 
 
@@ -133,6 +161,13 @@ def log(app: App, contacts: str, kind: str, text: str, date_: str | None, time_:
         click.echo(f"Logged in {path}: {heading}")
     if logged.commit:
         click.echo(f"Committed: {logged.message}")
+    if promised is not None and promised < today:
+        _past(f"--expect {promised.isoformat()}", "the check-in is due at once")
+
+
+def _past(what: str, consequence: str) -> None:
+    """A date in the past is allowed (catching up on a log), but said out loud."""
+    click.echo(f"Warning: {what} is in the past: {consequence}.", err=True)
 
 
 def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool) -> None:
@@ -161,6 +196,8 @@ def snooze(app: App, contact: str, until: str, commit: bool) -> None:
     """
     day = parse_user_date(until, app.today, future=True, option="DATE")
     _set_key(app, contact, "snooze", day, commit)
+    if day < app.today:
+        _past(f"snooze {day.isoformat()}", "it holds nothing back")
 
 
 @cli.command()
@@ -171,8 +208,8 @@ def snooze(app: App, contact: str, until: str, commit: bool) -> None:
 def schedule(app: App, contact: str, when: str, commit: bool) -> None:
     """Set an explicit follow-up date (sets `follow_up:` in the file).
 
-    It is due on that date until an outbound message or meeting is logged on or
-    after it.
+    It is due on that date until an outbound message or meeting is logged on
+    it, after it, or up to 3 days before it.
 
     \b
     Example:
@@ -181,3 +218,5 @@ def schedule(app: App, contact: str, when: str, commit: bool) -> None:
     """
     day = parse_user_date(when, app.today, future=True, option="DATE")
     _set_key(app, contact, "follow_up", day, commit)
+    if day < app.today:
+        _past(f"follow-up date {day.isoformat()}", "it is due at once, already late")

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from pcrm.core import yamlload
+from pcrm.core import lint, yamlload
 from pcrm.core.config import Config, unknown_kind, unknown_stage
 from pcrm.core.model import STATUSES, Contact, Diagnostic, Interaction, ParsedFile, contact_id
 from pcrm.core.timeutil import parse_cadence, parse_iso_date
@@ -78,11 +78,14 @@ def _lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def load_front_matter(path: str, raw: bytes
+def load_front_matter(path: str, raw: bytes, *, every: bool = False
                        ) -> tuple[dict | None, dict[str, int], list[str], int, list[Diagnostic]]:
     """Decode *raw*, split and load its front-matter; any problem is a diagnostic.
 
     Returns (front-matter or None, top-level key lines, lines, body start, problems).
+    With *every*, a bad value (a date that does not exist, a key given twice)
+    is reported and its key left out, and loading goes on: every such problem
+    of the file is reported at once.
     """
     text, problem = decode_text(path, raw)
     if problem:
@@ -95,8 +98,10 @@ def load_front_matter(path: str, raw: bytes
     yaml_text, body_start, problem = split_front_matter(lines, path)
     if problem:
         return None, {}, lines, 0, [problem]
+    noted: list[tuple[tuple, yamlload.YamlError]] | None = [] if every else None
     try:
-        data, key_lines = yamlload.load_with_lines(yaml_text or "", line_offset=1)
+        data, key_lines = yamlload.load_with_lines(yaml_text or "", line_offset=1,
+                                                   problems=noted)
     except yamlload.YamlError as exc:
         return None, {}, lines, body_start, [
             Diagnostic(path, exc.line, exc.col, "error", f"front-matter: {exc.message}")]
@@ -109,16 +114,20 @@ def load_front_matter(path: str, raw: bytes
             path, 2, 1, "error",
             f"front-matter must be a mapping of 'key: value' lines, not {what}")]
     flat = {str(key[0]): line for key, line in key_lines.items() if len(key) == 1}
-    return data, flat, lines, body_start, []
+    found = [Diagnostic(path, exc.line, exc.col, "error",
+                        f"{where[0]}: {exc.message}" if where else f"front-matter: {exc.message}")
+             for where, exc in noted or ()]
+    return data, flat, lines, body_start, found
 
 
 def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
     """Parse a contact file's bytes; *path* is vault-relative (``contacts/x.md``)."""
-    data, key_lines, lines, body_start, problems = load_front_matter(path, raw)
+    data, key_lines, lines, body_start, problems = load_front_matter(path, raw, every=True)
     result = ParsedFile(path, diagnostics=problems)
     if data is None:
         return result
     diags = result.diagnostics
+    diags.extend(lint.near_miss_keys(path, data, key_lines))
 
     def problem_at(key: str, message: str, severity: str = "error") -> None:
         diags.append(Diagnostic(path, key_lines.get(key, 2), 1, severity, f"{key}: {message}"))
@@ -215,6 +224,7 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
             problem_at("birthday", f"must be YYYY-MM-DD or --MM-DD, not {data['birthday']!r}")
 
     contact.interactions = parse_log(path, lines, body_start, config, diags)
+    diags.extend(lint.body_problems(path, lines, body_start, contact.interactions))
     contact.body = "\n".join(lines[body_start:])
     if name is not None:
         result.contact = contact
@@ -276,7 +286,7 @@ def is_dated(path: str, index: int, level: int, text: str, col: int,
         if _DATE_LIKE.match(text) or re.match(r"^\d{4}-\d{2}-\d{2}\S", text):
             diags.append(Diagnostic(
                 path, index + 1, col, "warning",
-                f"heading {text[:40]!r} looks like an interaction but its date is "
+                f"heading '{lint.clip_words(text, 40)}' looks like an interaction but its date is "
                 "not YYYY-MM-DD followed by a space; it is ignored"))
         return False
     if level == 1:

@@ -86,6 +86,8 @@ class PersonFacts(NamedTuple):
     key_lines: tuple[tuple[str, int], ...]  # (front-matter key, line)
     dated: tuple[tuple[int, int], ...]  # (interaction date ordinal, line)
     name: str
+    # The thank-yous no email on file could answer: (starts, ends or None, due, line, label)
+    thanks: tuple[tuple[int, int | None, int, int, str], ...] = ()
 
 
 class MentionRecord(NamedTuple):
@@ -124,12 +126,33 @@ def facts_of(parsed: ParsedFile) -> Facts:
         dated = [(day, line) for day, line in dated if line not in booked]
         person = PersonFacts(tuple(contact.emails), contact.linkedin, contact.company,
                              tuple(contact.key_lines.items()),
-                             tuple((day.toordinal(), line) for day, line in dated), contact.name)
+                             tuple((day.toordinal(), line) for day, line in dated), contact.name,
+                             _thanks_without_email(contact))
     mentions = None
     if parsed.event is not None:
         mentions = tuple(MentionRecord(m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
     return Facts(_problems(parsed), person, parsed.company.name if parsed.company else None,
                  mentions)
+
+
+def _thanks_without_email(contact: Contact | Summary) -> tuple:
+    """The contact's thank-yous, when it has no email to send them to (a summary's).
+
+    An event's thank-you can be a connection request: a LinkedIn URL is enough.
+    """
+    if contact.emails or not isinstance(contact, Summary):
+        return ()
+    found = []
+    for item in contact.candidates:
+        if item.rule != "thank-you" or item.source is None or item.starts is None:
+            continue
+        if contact.linkedin and item.source.kind == "event":
+            continue
+        origin = item.source.origin
+        found.append((item.starts.toordinal(), _ord(item.ends), item.due.toordinal(),
+                      1 if origin else item.source.line,
+                      item.source.label() + (f" ({origin})" if origin else "")))
+    return tuple(found)
 
 
 def facts_from_plain(value: tuple) -> Facts:

@@ -64,6 +64,9 @@ def check_facts(facts: Mapping[str, Facts], problems: list[Diagnostic], today: d
     return sorted(set(found))
 
 
+THANKS_WARNED_DAYS = 7
+
+
 def _person_problems(path: str, person: PersonFacts, companies: set[str],
                      now: int) -> list[Diagnostic]:
     """A contact's problems that need other files (its company's) or today."""
@@ -78,6 +81,13 @@ def _person_problems(path: str, person: PersonFacts, companies: set[str],
             found.append(Diagnostic(path, line, 1, "warning", "interaction dated in the "
                                     f"future ({dt.date.fromordinal(day).isoformat()}); "
                                     "only meetings can be booked ahead"))
+    for starts, ends, due, line, label in person.thanks:
+        # From the meeting until a week after the thank-you was due: the hook
+        # does not repeat it on every commit for a meeting long past.
+        if starts <= now <= due + THANKS_WARNED_DAYS and (ends is None or now < ends):
+            found.append(Diagnostic(path, line, 1, "warning", f"a thank-you is due after "
+                                    f"{label} but there is no email on file: add 'email:' to "
+                                    "the front-matter"))
     return found
 
 

@@ -103,11 +103,22 @@ class _Builder:
     copied, so a "billion laughs" document costs nothing.
     """
 
-    def __init__(self, offset: int, lines: dict[tuple, int]) -> None:
+    def __init__(self, offset: int, lines: dict[tuple, int],
+                 problems: list[tuple[tuple, YamlError]] | None = None) -> None:
         self.offset = offset
         self.lines = lines
         self.done: dict[int, Any] = {}
         self.building: set[int] = set()
+        # With a list, a bad value (a date that does not exist, a key given
+        # twice, a tag) is noted there with the path of the key it is under,
+        # and left out, so that every such problem of a document is reported.
+        self.problems = problems
+        self.path: tuple = ()
+
+    def note(self, error: YamlError) -> None:
+        if self.problems is None:
+            raise error
+        self.problems.append((self.path, error))
 
     def fail(self, node: Any, message: str) -> YamlError:
         return YamlError(message, node.start_mark.line + 1 + self.offset,
@@ -132,10 +143,15 @@ class _Builder:
         if isinstance(node, ScalarNode):
             if tag == "tag:yaml.org,2002:str":
                 return node.value
-            return self.scalar(node, tag)
+            try:
+                return self.scalar(node, tag)
+            except YamlError as exc:
+                self.note(exc)
+                return _LEFT_OUT
         self.building.add(key)
         if tag == "tag:yaml.org,2002:seq" and isinstance(node, SequenceNode):
-            result: Any = [self.build(item, None) for item in node.value]
+            result: Any = [value for value in (self.build(item, None) for item in node.value)
+                           if value is not _LEFT_OUT]
         elif tag == "tag:yaml.org,2002:map" and isinstance(node, MappingNode):
             result = {}
             seen: dict[Any, int] = {}
@@ -145,14 +161,19 @@ class _Builder:
                 name = self.build(key_node, None)
                 line = key_node.start_mark.line + 1 + self.offset
                 if name in seen:
-                    raise self.fail(key_node, f"duplicate key {name!r} (first on line "
-                                              f"{seen[name]}, again on line {line})")
+                    self.path = (path or ()) + (name,)
+                    self.note(self.fail(key_node, f"duplicate key {name!r} (first on line "
+                                                  f"{seen[name]}, again on line {line})"))
+                    continue
                 seen[name] = line
                 child = None
                 if path is not None:
                     child = path + (name,)
                     self.lines[child] = line
-                result[name] = self.build(value_node, child)
+                self.path = (path or ()) + (name,)
+                value = self.build(value_node, child)
+                if value is not _LEFT_OUT:
+                    result[name] = value
         else:
             raise self.fail(node, f"YAML tag {_short(tag)} is not allowed "
                                   "(pcrm loads plain data only)")
@@ -200,6 +221,22 @@ def _scalar_value(tag: str, value: str) -> Any:
     raise LookupError(tag)
 
 
+def _explain(problem: str, text: str, index: int | None) -> str:
+    """libyaml's message, or what it means for the line the user wrote."""
+    lines = text.split("\n")
+    line = lines[index] if index is not None and 0 <= index < len(lines) else ""
+    if "\t" in line[:len(line) - len(line.lstrip())] or \
+            ("cannot start any token" in problem and "\t" in line):
+        return "YAML does not allow tabs for indentation; indent with spaces"
+    if "mapping values are not allowed" in problem:
+        key, _colon, value = line.partition(":")
+        value = value.split(" #", 1)[0].strip()
+        if key.strip() and ": " in value + " " and not value.startswith(("'", '"', "[", "{")):
+            quoted = value.replace('"', '\\"')
+            return (f"a value containing ': ' must be quoted: {key.strip()}: \"{quoted}\"")
+    return problem
+
+
 def _clip(value: str) -> str:
     return repr(value) if len(value) <= 30 else repr(value[:30]) + "..."
 
@@ -213,12 +250,19 @@ def load(text: str) -> Any:
     return load_with_lines(text)[0]
 
 
-def load_with_lines(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, int]]:
+_LEFT_OUT = object()  # a value whose problem was noted (see _Builder.note)
+
+
+def load_with_lines(text: str, line_offset: int = 0,
+                    problems: list[tuple[tuple, YamlError]] | None = None
+                    ) -> tuple[Any, dict[tuple, int]]:
     """Like :func:`load`, plus the 1-based line of every mapping key.
 
     The lines are keyed by the key's path, e.g. ``("nudge", "after")``, so that
     validation errors can point at the line of the value they reject.
     *line_offset* is added to every line number (the text's place in its file).
+    With *problems*, bad values do not stop the load: each is noted there as
+    (path of the key, error) and the key is left out of the result.
     """
     loader = StrictLoader(text)
     try:
@@ -226,7 +270,8 @@ def load_with_lines(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, i
         if node is None:
             return None, {}
         lines: dict[tuple, int] = {}
-        return _Builder(line_offset, lines).build(node, ()), lines
+        data = _Builder(line_offset, lines, problems).build(node, ())
+        return (None if data is _LEFT_OUT else data), lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -238,6 +283,7 @@ def load_with_lines(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, i
             problem = f"YAML tag {tag} is not allowed (pcrm loads plain data only)"
         if "expected a single document" in (exc.context or ""):
             problem = "more than one YAML document"
+        problem = _explain(problem, text, mark.line if mark else None)
         raise YamlError(problem, line, col) from None
     except yaml.YAMLError as exc:  # reader errors without a mark
         raise YamlError(str(exc).splitlines()[0], 1 + line_offset) from None

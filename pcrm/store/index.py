@@ -37,7 +37,7 @@ from pcrm.core.records import (Brief, Facts, brief_of, facts_from_plain, facts_o
                                parsed_from_record, plain, record_of, summarize)
 from pcrm.store.files import read_file
 
-SCHEMA = 10
+SCHEMA = 11
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -56,7 +56,7 @@ def decode_record(path: str, blob: bytes) -> ParsedFile:
 # (an upgrade, or an edit in a development checkout) invalidates the index.
 _RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py", "core/rules.py",
                    "core/model.py", "core/timeutil.py", "core/kinds.py", "core/upcoming.py",
-                   "core/yamlload.py", "core/records.py",
+                   "core/yamlload.py", "core/records.py", "core/lint.py",
                    "core/config.py", "store/files.py", "store/index.py")
 
 
