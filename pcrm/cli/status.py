@@ -126,8 +126,11 @@ def log(app: App, contacts: str, kind: str, text: str, date_: str | None, time_:
         expect: str | None, commit: bool) -> None:
     """Log an interaction: appends a heading to each contact's file, nothing else.
 
-    KIND is one of the vault's kinds (interview, coffee, call, meeting, chat,
-    event, email, message, linkedin, connect, sent, reply, received, note).
+    KIND is one of the vault's kinds: meetings (interview, coffee, call,
+    meeting, chat, event), what you send (email, message, sent; linkedin or
+    connect for a connection request), what you get (reply, received: also when
+    they accept your LinkedIn request), news about them (news, job-change), or
+    a note.
 
     CONTACT may name several people (a panel): a,b,c separated by commas. Each file
     gets its own heading naming the others, the same --expect for all; either
