@@ -506,3 +506,14 @@ def test_importing_the_cli_does_not_import_icalendar() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("name", "shown"), [("Job hunt, 2026", ","), ("A;B", ";"),
+                                             ("back\\\\slash", "\\")])
+def test_check_warns_about_a_calendar_name_apps_show_with_backslashes(
+        vault: Vault, run: Run, name: str, shown: str) -> None:
+    root = vault(FILES, config=f"timezone: UTC\ncalendar:\n  # shown in apps\n  name: \"{name}\"\n")
+    result = run(root, "check")
+    assert result.exit_code == 0, result.output
+    assert f".pcrm.yaml:4:1: warning: calendar.name contains {shown}:" in result.output
+    assert "warning: calendar.name" not in run(vault(FILES), "check").output

@@ -71,8 +71,35 @@ def check_paths(root: Path, today: dt.date, paths: Sequence[Path] = (), *,
     snapshot = read_vault(root, config, with_facts=True)
     only = _selected(root, snapshot, paths, cwd or Path.cwd()) if paths else None
     count = len(only) if only is not None else len(snapshot.files)
-    return CheckReport(check_snapshot(snapshot, today, only),
-                       f"{count} file{'s' * (count != 1)}")
+    found = check_snapshot(snapshot, today, only)
+    if only is None:
+        found = _calendar_name_warning(root, config) + found
+    return CheckReport(found, f"{count} file{'s' * (count != 1)}")
+
+
+def _calendar_name_warning(root: Path, config: Config) -> list[Diagnostic]:
+    """``calendar.name`` with ``, ; \\``: written escaped, as RFC 5545 wants, but
+    ical.js and icalendar then show the backslashes; a warning, on its line."""
+    bad = [char for char in ",;\\" if char in config.calendar_name]
+    if not bad:
+        return []
+    line, in_calendar = 1, False
+    try:  # the config was just read and validated: a small regular file
+        text = (root / CONFIG_NAME).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw.startswith("calendar:"):
+            in_calendar = True
+        elif raw[:1] not in (" ", "\t", "#", ""):
+            in_calendar = False
+        elif in_calendar and raw.strip().startswith("name:"):
+            line = number
+            break
+    return [Diagnostic(CONFIG_NAME, line, 1, "warning",
+                       f"calendar.name contains {' '.join(bad)}: some calendar apps show "
+                       "it with backslashes; a name without , ; or \\ shows the same "
+                       "everywhere")]
 
 
 def check_staged(root: Path, today: dt.date) -> CheckReport:

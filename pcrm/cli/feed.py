@@ -25,8 +25,9 @@ def calendar(app: App, output: str | None) -> None:
     """Write your follow-ups as an iCalendar (.ics) feed.
 
     One all-day event per contact's next follow-up (the same items as
-    'pcrm status', with no date window), on its due date, plus a yearly event
-    for each birthday. Publish the file anywhere your calendar app can fetch
+    'pcrm status', with no date window), on its due date, one event per
+    upcoming meeting (at its time when the heading has one), plus a yearly
+    event for each birthday. Publish the file anywhere your calendar app can fetch
     it, or let 'pcrm serve' serve it. Set 'calendar.minimal: true' in
     .pcrm.yaml to show initials only. See docs/feed.md.
 
@@ -47,7 +48,7 @@ def calendar(app: App, output: str | None) -> None:
         return
     write_atomic(Path(output).expanduser(), feed.data, expected=REPLACE)
     click.echo(f"Wrote {output}: {feed.follow_ups} follow-up(s), "
-               f"{feed.birthdays} birthday(s).", err=True)
+               f"{feed.birthdays} birthday(s), {feed.meetings} meeting(s).", err=True)
 
 
 @cli.command()
