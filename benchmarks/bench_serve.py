@@ -93,7 +93,7 @@ def measure(root: Path, count: int, seconds: float, threads: int) -> None:
         print(f"  full GET, gzip:               {gzipped:8.0f} requests/s")
         full = rate(port, {}, 200, seconds, threads)
         print(f"  full GET, uncompressed:       {full:8.0f} requests/s")
-        target = sorted((root / "contacts").iterdir())[0]
+        target = sorted((root / "contacts").rglob("*.md"))[0]
         with open(target, "a", encoding="utf-8") as handle:
             handle.write("\n## 2026-11-21 note: benchmark edit\n")
         time.sleep(1.1)  # the server checks the vault at most once a second

@@ -15,6 +15,7 @@ costs no hashing and no compression.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import errno
@@ -296,13 +297,24 @@ class FeedHandler(BaseHTTPRequestHandler):
                        "Content-Length": str(len(body)), **(headers or {})}
         self._send(code, all_headers, body if with_body else b"")
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body leave in one write below; without Nagle's delay a
+        # small answer on a kept-alive connection is not held back waiting
+        # for the client's delayed ACK (40 ms a request).
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _send(self, code: int, headers: dict[str, str], body: bytes = b"") -> None:
         self.send_response(code)
         for name, value in headers.items():
             self.send_header(name, value)
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
+        # end_headers() would write the headers on their own: one write instead.
+        buffered: list[bytes] = getattr(self, "_headers_buffer", [])
+        if self.request_version != "HTTP/0.9":
+            buffered.append(b"\r\n")
+        self.wfile.write(b"".join(buffered) + body)
+        self._headers_buffer = []
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """One quiet line per request: client, request line (token hidden), status."""
