@@ -141,7 +141,7 @@ class Connection:
             return False, (f"{self.url}: authentication failed (HTTP 401); check "
                            f"{USER_VARIABLE}/{PASSWORD_VARIABLE} or the keyring entry "
                            f"'{KEYRING_SERVICE}'")
-        if isinstance(exc, dav.RateLimitError):
+        if isinstance(exc, getattr(dav, "RateLimitError", ())):  # newer caldav only
             return True, f"{self.url}: the server asks to slow down (HTTP 429/503)"
         if isinstance(exc, HTTPStatus):
             if status == 404:

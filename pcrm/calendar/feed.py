@@ -223,8 +223,12 @@ def vtimezone(config: Config, first: dt.date, last: dt.date) -> Any:
         standard.add("tzname", "UTC")
         zone.add_component(standard)
         return zone
-    return Timezone.from_tzinfo(config.timezone, tzid=config.timezone_name,
+    zone = Timezone.from_tzinfo(config.timezone, tzid=config.timezone_name,
                                 first_date=first, last_date=last)
+    # icalendar notes the covered range in a COMMENT, which RFC 5545 does not
+    # allow in VTIMEZONE itself (libical's check reports it).
+    zone.pop("COMMENT", None)
+    return zone
 
 
 def _renderer() -> str:
