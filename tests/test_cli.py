@@ -237,7 +237,7 @@ def test_list_filters(example, run) -> None:
     assert names == ["Hannah Schmidt", "Maria Garcia", "Omar Haddad", "Rachel Green"]
     result = run(example, "list", "--company", "ACME")
     assert [line.split("  ")[0] for line in result.output.splitlines()] == [
-        "Fatima Zahra", "Jane Doe", "Peter Chen", "Rachel Green"]
+        "Fatima Zahra", "Jane Doe", "Marcus Hill", "Peter Chen", "Rachel Green"]
     assert "Karen Lee" not in run(example, "list").output  # paused: only with --all
     assert "Karen Lee" in run(example, "list", "--all").output
     assert run(example, "list", "--tag", "nobody").output.strip() == "No contacts."
@@ -246,7 +246,8 @@ def test_list_filters(example, run) -> None:
 def test_list_json(example, run) -> None:
     result = run(example, "list", "--json", "--company", "acme")
     data = json.loads(result.output)
-    assert [c["id"] for c in data] == ["fatima-zahra", "jane-doe", "peter-chen", "rachel-green"]
+    assert [c["id"] for c in data] == ["fatima-zahra", "jane-doe", "marcus-hill", "peter-chen",
+                                         "rachel-green"]
     jane = data[1]
     assert set(jane) == {"id", "name", "company", "role", "email", "phone", "tags", "status",
                          "last", "path", "quiet"}
@@ -254,7 +255,7 @@ def test_list_json(example, run) -> None:
     assert jane["email"] == ["jane@acme.example"] and jane["phone"] == "+1 555 0100"
     assert jane["last"] == "2026-11-20" and jane["path"] == "contacts/jane-doe.md"
     everyone = json.loads(run(example, "list", "--json").output)
-    assert len(everyone) == 21 and {"paused", "archived"} <= {c["status"] for c in everyone}
+    assert len(everyone) == 25 and {"paused", "archived"} <= {c["status"] for c in everyone}
     # Omar never answered two nudges: he has gone quiet (spec 3).
     assert [c["id"] for c in everyone if c["quiet"]] == ["omar-haddad"]
     before = json.loads(run(example, "list", "--json", today="2026-11-11").output)
@@ -327,7 +328,7 @@ def test_lookup_not_found(example, run) -> None:
 
 def test_vault_from_option_env_and_parent_folders(example, monkeypatch, tmp_path: Path) -> None:
     by_option = invoke("--vault", str(example), "--today", "2026-11-22", "list", "--json")
-    assert len(json.loads(by_option.output)) == 21
+    assert len(json.loads(by_option.output)) == 25
     by_env = invoke("--today", "2026-11-22", "list", "--json",
                     env={"PCRM_VAULT": str(example)})
     assert by_env.output == by_option.output
@@ -457,7 +458,7 @@ def test_status_skips_a_broken_file_and_says_so(example, run) -> None:
 def test_status_text(example, run) -> None:
     out = run(example, "status").output
     sections = [line for line in out.splitlines() if line and not line.startswith(" ")]
-    assert sections == ["Overdue (5)", "Today (2)", "Next 7 days (6)", "Upcoming (1)"]
+    assert sections == ["Overdue (8)", "Today (2)", "Next 7 days (7)", "Upcoming (1)"]
     assert re.search(r"Jane Doe \(Acme\)\s+Thank-you\s+2026-11-21\s+1 day late\s+thank-you "
                      r"after interview on 2026-11-20", out)
     assert re.search(r"David Levy \(Initech\)\s+Thank-you\s+2026-11-23\s+tomorrow", out)
@@ -540,7 +541,7 @@ def test_python_m_pcrm_status(example, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
-    assert done.stdout.startswith("Overdue (5)\n")
+    assert done.stdout.startswith("Overdue (8)\n")
     assert "Jane Doe (Acme)" in done.stdout and "Today (2)" in done.stdout
     # Twice: the second run reads the cache and says the same.
     again = subprocess.run([sys.executable, "-m", "pcrm", "--vault", str(example), "--today",

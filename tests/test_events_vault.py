@@ -119,3 +119,12 @@ def test_the_feed_description_names_the_event_note(vault, run, tmp_path: Path) -
     jane = described["Thank-you: Jane Doe"]
     assert f"Event note: {FAIR_PATH}" in jane and "File: contacts/jane-doe.md" in jane
     assert "Event note" not in described["Thank-you: Sam Okafor"]
+
+
+def test_a_panel_booked_in_a_note_is_upcoming_for_each_person(vault, run) -> None:
+    root = vault({**people(), "events/2026-11-24-panel.md":
+                  "---\nkind: interview\ntime: '10:00'\nwith: [jane-doe, peter-chen]\n---\n"})
+    upcoming = json.loads(run(root, "status", "--json", today="2026-11-20").output)["upcoming"]
+    assert [(u["contact"], u["date"], u["time"], u["source"]) for u in upcoming] == [
+        ("jane-doe", "2026-11-24", "10:00", "events/2026-11-24-panel.md"),
+        ("peter-chen", "2026-11-24", "10:00", "events/2026-11-24-panel.md")]

@@ -32,7 +32,10 @@ def check_contract(data: dict, days: int | None = 7) -> None:
     items = data["items"]
     assert isinstance(items, list)
     for item in items:
-        assert list(item) == ITEM_KEYS
+        # "source" only on items from an event note, after the others (spec 4)
+        assert list(item) == ITEM_KEYS + (["source"] if "source" in item else [])
+        if "source" in item:
+            assert item["source"].startswith("events/") and item["source"].endswith(".md")
         assert isinstance(item["contact"], str) and item["contact"]
         assert isinstance(item["name"], str) and item["name"]
         assert item["company"] is None or isinstance(item["company"], str)
@@ -52,7 +55,7 @@ def check_contract(data: dict, days: int | None = 7) -> None:
     upcoming = data["upcoming"]
     assert isinstance(upcoming, list)
     for meeting in upcoming:
-        assert list(meeting) == UPCOMING_KEYS
+        assert list(meeting) == UPCOMING_KEYS + (["source"] if "source" in meeting else [])
         assert isinstance(meeting["contact"], str) and meeting["contact"]
         assert isinstance(meeting["name"], str) and meeting["name"]
         assert meeting["company"] is None or isinstance(meeting["company"], str)
@@ -182,6 +185,10 @@ def test_example_vault_default_window(example, run) -> None:
     assert [(i["contact"], i["rule"], i["due"], i["overdue_days"]) for i in data["items"]] == [
         ("sam-okafor", "keep-in-touch", "2026-11-16", 6),
         ("peter-chen", "nudge", "2026-11-17", 5),
+        # the Hooli panel (an event note): a thank-you each, 24 h after 14:00
+        ("grace-ho", "thank-you", "2026-11-20", 2),
+        ("ivan-petrov", "thank-you", "2026-11-20", 2),
+        ("lena-fischer", "thank-you", "2026-11-20", 2),
         ("globex/maria-garcia", "check-in", "2026-11-20", 2),
         ("initech/li-wei", "scheduled", "2026-11-20", 2),
         ("jane-doe", "thank-you", "2026-11-21", 1),
@@ -189,6 +196,7 @@ def test_example_vault_default_window(example, run) -> None:
         ("nina-rossi", "keep-in-touch", "2026-11-22", 0),
         # 11-22 is a Sunday: Priya's nudge and Carlos's congratulation wait for Monday.
         ("initech/david-levy", "thank-you", "2026-11-23", 0),
+        ("marcus-hill", "thank-you", "2026-11-23", 0),  # the career fair's note, 48 h
         ("globex/priya-patel", "nudge", "2026-11-23", 0),
         ("carlos-mendez", "congratulate", "2026-11-23", 0),
         ("initech/hannah-schmidt", "nudge", "2026-11-25", 0),
@@ -198,11 +206,15 @@ def test_example_vault_default_window(example, run) -> None:
     ]
     assert [(u["contact"], u["kind"], u["date"], u["time"]) for u in data["upcoming"]] == [
         ("globex/sofia-alvarez", "interview", "2026-11-24", "13:00")]
-    jane = data["items"][4]
+    jane = data["items"][7]
     assert jane == {"contact": "jane-doe", "name": "Jane Doe", "company": "Acme",
                     "rule": "thank-you", "due": "2026-11-21", "overdue_days": 1,
                     "reason": "thank-you after interview on 2026-11-20",
                     "path": "contacts/jane-doe.md"}
+    grace = data["items"][2]  # from the panel's event note: says so
+    assert (grace["contact"], grace["source"]) == (
+        "grace-ho", "events/2026-11-19-hooli-panel-interview.md")
+    assert grace["path"] == "contacts/grace-ho.md"
 
 
 def test_json_is_stable_across_runs(example, run) -> None:

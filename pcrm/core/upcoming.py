@@ -44,9 +44,12 @@ class Upcoming:
 
     def as_json(self) -> dict:
         """The shape of one ``status --json`` ``upcoming`` entry (spec 4; locked by a test)."""
-        return {"contact": self.contact, "name": self.name, "company": self.company,
+        item = {"contact": self.contact, "name": self.name, "company": self.company,
                 "kind": self.kind, "title": self.title, "date": self.date.isoformat(),
                 "time": self.time.strftime("%H:%M") if self.time else None, "path": self.path}
+        if self.meeting.origin:  # booked in an event note (spec 2.5)
+            item["source"] = self.meeting.origin
+        return item
 
 
 def meetings_of(contact: Contact | Summary) -> list[Interaction]:
