@@ -77,8 +77,12 @@ def test_meeting_uids_are_stable_and_distinct(vault: Vault, run: Run) -> None:
     assert uids() == first
 
 
-def test_a_meeting_that_happened_is_no_longer_upcoming(vault: Vault, run: Run) -> None:
-    data = feed(run, vault(FILES), today="2026-12-03")
+def test_a_meeting_stays_through_its_day_then_leaves(vault: Vault, run: Run) -> None:
+    root = vault(FILES)
+    on_the_day = feed(run, root, today="2026-12-02")
+    assert set(meetings(on_the_day)) == {"Interview: Sofia Alvarez (Globex)",
+                                         "Coffee: Sofia Alvarez (Globex)"}
+    data = feed(run, root, today="2026-12-03")
     assert set(meetings(data)) == {"Coffee: Sofia Alvarez (Globex)"}
 
 

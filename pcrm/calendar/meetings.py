@@ -21,13 +21,16 @@ MEETING_LENGTH = dt.timedelta(hours=1)  # a heading gives the start only
 
 
 def upcoming_meetings(contacts: Iterable[Contact | Summary], today: dt.date) -> list[Any]:
-    """The active contacts' meetings dated after *today*, by date and time."""
-    try:
-        from pcrm.core.upcoming import upcoming
-    except ImportError:  # the rules without upcoming meetings: none to show
-        return []
+    """The active contacts' meetings dated *today* or later, by date and time.
 
-    return upcoming(contacts, today)
+    ``status`` lists as upcoming only the meetings after today (today's are
+    in the agenda through their thank-you), but a calendar that dropped
+    today's interview at midnight would lose it on the very day it matters:
+    the feed keeps a meeting until its day is over.
+    """
+    from pcrm.core.upcoming import upcoming
+
+    return upcoming(contacts, today - dt.timedelta(days=1))
 
 
 def meeting_key(item: Any, rank: int) -> str:
