@@ -29,7 +29,7 @@ COMMAND_MODULES = {
     "status": "status", "log": "status", "snooze": "status",
     "schedule": "status", "calendar": "feed", "serve": "feed", "publish": "feed",
     "hooks": "gitcmds", "history": "gitcmds", "sync": "gitcmds",
-    "companies": "insights",
+    "companies": "insights", "report": "insights",
     "draft": "draft",
     "event": "events",
     "import": "exchange", "export": "exchange",

@@ -101,3 +101,75 @@ def companies(app: App, show_all: bool, as_json: bool) -> None:
     lines.append(f"{targets} target compan{'y' if targets == 1 else 'ies'} "
                  f"(goal: about {TARGET_GOAL}){advice}.")
     click.echo("\n".join(lines), color=app.color)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "-"
+
+
+def _report_lines(report) -> list[str]:  # noqa: ANN001 - a report.Report
+    period = f"since {report.since.isoformat()}" if report.since else "all time"
+    lines = [click.style(f"Follow-up report, {period} (today {report.today.isoformat()})",
+                         bold=True), ""]
+    total, on_time = report.thank_you_total, report.thank_you_on_time
+    median = report.median_hours
+    thanks = f"{on_time} of {total} on time ({_share(on_time, total)})" if total else "none owed"
+    if median is not None:
+        thanks += f" · median {median:g} h from meeting to thank-you"
+    lines.append(f"Thank-yous  {thanks}")
+    for n, (channel, label) in enumerate((("message", "email/message"),
+                                          ("connect", "connection request"))):
+        sent, replied = report.sent[channel], report.replied[channel]
+        lines.append(f"{'Replies' if n == 0 else '':<11} {label + ':':<20} {sent:>4} sent, "
+                     f"{replied:>4} replied ({_share(replied, sent)})")
+    line = "Funnel     "
+    for n, (step, count) in enumerate(report.funnel.items()):
+        part = f"{' -> ' if n else ' '}{step} {count}"
+        if len(line) + len(part) > WIDTH:
+            lines.append(line)
+            line = " " * 11
+        line += part
+    lines.append(line)
+    names = ", ".join(plain(c.name) for c in report.quiet[:5])
+    more = f" and {len(report.quiet) - 5} more" if len(report.quiet) > 5 else ""
+    quiet = f"{len(report.quiet)}" + (f": {names}{more}" if names else "")
+    lines.append(plain(f"Gone quiet  {quiet}", WIDTH))
+    lines += ["", "Outreach per week (messages and connection requests sent)"]
+    top = max((count for _week, count in report.weeks), default=0)
+    for week, count in report.weeks:
+        bar = "█" * (round(50 * count / top) if top else 0)
+        if count and not bar:
+            bar = "▏"
+        lines.append(f"  {week}  {bar}{' ' if bar else ''}{count}")
+    return lines
+
+
+@cli.command()
+@click.option("--since", metavar="DATE", help="Only interactions from this date "
+              "(YYYY-MM-DD, or 4w = four weeks ago); default: all of them.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (spec 12).")
+@pass_app
+def report(app: App, since: str | None, as_json: bool) -> None:
+    """How you follow up, measured from your logs.
+
+    Thank-yous sent within their window (and the median hours it took),
+    messages and connection requests with their reply rates, the funnel
+    (reached -> replied -> met -> interviewed -> offer), contacts gone quiet,
+    and your outreach per week over the last 8 weeks.
+
+    \b
+    Example:
+      pcrm report
+      pcrm report --since 2026-10-01 --json
+    """
+    from pcrm.insights.report import build
+
+    snapshot = app.snapshot
+    today = app.today
+    start = parse_user_date(since, today, future=False, option="--since") if since else None
+    result = build(snapshot.contacts, snapshot.companies, app.config, today, start)
+    if as_json:
+        emit_json(result.as_json())
+        return
+    report_skipped(snapshot.error_paths())
+    click.echo("\n".join(_report_lines(result)), color=app.color)

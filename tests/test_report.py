@@ -1,0 +1,124 @@
+"""pcrm report: numbers on a vault computed by hand, the JSON shape, the text."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import contact
+
+# Today is Sunday 2026-11-22 (ISO week 47); the 8 weeks are 2026-W40 .. 2026-W47.
+FILES = {
+    # interview 15:00, thank-you next day 10:00: 19 h, on time; the email got a reply
+    "contacts/ann.md": contact("Ann A", log="""\
+        ## 2026-11-16 15:00 interview: screen
+        ## 2026-11-17 10:00 email: thank-you
+        ## 2026-11-18 reply: thanks
+        """),
+    # coffee (untimed: midnight), thank-you 3 days later: 72 h, late; no reply
+    "contacts/bob.md": contact("Bob B", log="""\
+        ## 2026-11-10 coffee: chat
+        ## 2026-11-13 email: late thank-you
+        """),
+    # event: a connection request answers its thank-you (24 h, on time); it got a reply
+    "contacts/cat.md": contact("Cat C", log="""\
+        ## 2026-11-02 event: meetup
+        ## 2026-11-03 linkedin: connect with a note
+        ## 2026-11-04 reply: accepted
+        """),
+    # interview: a connection request is no thank-you: missed; no reply to it
+    "contacts/dan.md": contact("Dan D", log="""\
+        ## 2026-11-05 interview: onsite
+        ## 2026-11-06 linkedin: connect
+        """),
+    # a message and two nudges, unanswered: quiet
+    "contacts/eve.md": contact("Eve E", log="""\
+        ## 2026-10-01 email: hi
+        ## 2026-10-08 email: nudge
+        ## 2026-10-15 linkedin: nudge again
+        """),
+    # yesterday's coffee: its window is still open, so it is not counted yet
+    "contacts/fay.md": contact("Fay F", log="## 2026-11-21 coffee: chat\n"),
+    # a note and a booked interview: not reached yet
+    "contacts/gus.md": contact("Gus G", log="""\
+        ## 2026-11-01 note: read his blog
+        ## 2026-11-30 interview: booked
+        """),
+    "companies/acme.md": """\
+        ---
+        name: Acme
+        target: true
+        ---
+        ## 2026-10-20 applied: iOS Engineer
+        ## 2026-11-20 offer: iOS Engineer (verbal)
+        ## 2026-11-21 accepted: ios engineer
+        """,
+    "companies/hooli.md": """\
+        ---
+        name: Hooli
+        ---
+        ## 2026-10-20 applied: iOS Engineer
+        ## 2026-11-02 rejected: iOS Engineer
+        """,
+}
+
+WEEKS = [{"week": f"2026-W{n}", "outreach": count}
+         for n, count in zip(range(40, 48), [1, 1, 1, 0, 0, 2, 1, 1])]
+
+
+def test_report_numbers_all_time(vault, run) -> None:
+    result = run(vault(FILES), "report", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "since": None,
+        "thank_you": {"total": 4, "on_time": 2, "median_hours": 24.0},
+        "channels": {"message": {"sent": 4, "replied": 1},
+                     "connect": {"sent": 3, "replied": 1}},
+        "funnel": {"reached": 6, "replied": 5, "met": 5, "interviewed": 2, "offer": 1},
+        "quiet": 1,
+        "weeks": WEEKS,
+    }
+
+
+def test_report_since(vault, run) -> None:
+    data = json.loads(run(vault(FILES), "report", "--since", "2026-11-01", "--json").output)
+    assert data["since"] == "2026-11-01"
+    assert data["thank_you"] == {"total": 4, "on_time": 2, "median_hours": 24.0}
+    assert data["channels"] == {"message": {"sent": 2, "replied": 1},
+                                "connect": {"sent": 2, "replied": 1}}
+    assert data["funnel"] == {"reached": 5, "replied": 5, "met": 5, "interviewed": 2,
+                              "offer": 1}
+    assert data["quiet"] == 0  # Eve went quiet before the period
+    assert data["weeks"] == WEEKS  # the bars always show the last 8 weeks
+
+
+def test_report_channels_from_config(vault, run) -> None:
+    # a kind of the vault's own: an outbound text counts as a message
+    files = {"contacts/a.md": contact("A", log="## 2026-11-20 text: hi\n## 2026-11-21 reply\n")}
+    root = vault(files, config="kinds:\n  text: {class: outbound}\n")
+    data = json.loads(run(root, "report", "--json").output)
+    assert data["channels"]["message"] == {"sent": 1, "replied": 1}
+    assert data["thank_you"] == {"total": 0, "on_time": 0, "median_hours": None}
+
+
+def test_report_text(vault, run) -> None:
+    result = run(vault(FILES), "report")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert lines[0] == "Follow-up report, all time (today 2026-11-22)"
+    assert "Thank-yous  2 of 4 on time (50%) · median 24 h from meeting to thank-you" in lines
+    assert any("email/message:" in line and "4 sent" in line and "(25%)" in line
+               for line in lines)
+    assert "Funnel      reached 6 -> replied 5 -> met 5 -> interviewed 2 -> offer 1" in lines
+    assert "Gone quiet  1: Eve E" in lines
+    assert "  2026-W43  0" in lines  # a week with no outreach: no bar
+    assert "  2026-W45  " + "█" * 50 + " 2" in lines
+    assert "  2026-W47  " + "█" * 25 + " 1" in lines
+
+
+@pytest.mark.parametrize("since", ["2026-13-01", "tomorrowish"])
+def test_report_bad_since_is_one_line(vault, run, since: str) -> None:
+    result = run(vault(FILES), "report", "--since", since)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: --since")
