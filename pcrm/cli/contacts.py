@@ -140,14 +140,21 @@ def show(app: App, contact: str) -> None:
     """A contact's card, log and pending follow-ups (with the rule behind each).
 
     CONTACT is an id (jane-doe), a unique prefix of one, or a unique name.
+    A company's name (any case) shows its card: its "In", people and
+    applications.
 
     \b
     Example:
       pcrm show jane
+      pcrm show acme
     """
+    from pcrm.cli.insights import show_company
     from pcrm.core.model import when_text
     from pcrm.core.rules import RULE_TITLES, ordered, pending, quiet_since
     from pcrm.core.upcoming import upcoming_of
+
+    if show_company(app, contact):
+        return
 
     person = app.contact(contact)
     quiet = quiet_since(person, app.config)

@@ -59,6 +59,27 @@ def _company_lines(view, today: dt.date) -> list[str]:  # noqa: ANN001 - a Compa
     return lines
 
 
+def show_company(app: App, query: str) -> bool:
+    """``pcrm show ACME``: print the company card if *query* names a company file."""
+    from pcrm.insights.companies import find_company
+
+    snapshot = app.snapshot
+    found = find_company(snapshot.contacts, snapshot.companies, app.config, app.today, query)
+    if found is None:
+        return False
+    view, company = found
+    lines = _company_lines(view, app.today)
+    lines.insert(1, f"  file: {company.path}")
+    if company.stages:
+        lines += ["", click.style("Applications", bold=True)]
+        for stage in sorted(company.stages, key=lambda s: (s.date, s.line)):
+            expect = f" (expect {stage.expect.isoformat()})" if stage.expect else ""
+            lines.append(plain(f"  {stage.date.isoformat()}  {stage.stage:<10} "
+                               f"{stage.role}{expect}", WIDTH))
+    click.echo("\n".join(lines), color=app.color)
+    return True
+
+
 @cli.command()
 @click.option("--all", "show_all", is_flag=True,
               help="Every company with a file or contacts, not only the targets.")

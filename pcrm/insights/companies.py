@@ -172,3 +172,23 @@ def gap_summary(views: Iterable[CompanyView]) -> str | None:
             return f"{count} target{plural} lack{'' if plural else 's'} a {only[3:-4]}"
         return f"everyone went quiet at {count} target{plural}"
     return f"{count} target{plural} {'have' if plural else 'has'} gaps"
+
+
+def find_company(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
+                 today: dt.date, query: str) -> tuple[CompanyView, Company] | None:
+    """The company file *query* names (its name or file name, any case), as a card.
+
+    None when no company file matches, or when *query* is exactly a contact's id
+    (a contact keeps its own name).
+    """
+    contacts = list(contacts)
+    if any(contact.id == query.strip() for contact in contacts):
+        return None
+    key = company_key(query)
+    for company in sorted(companies, key=lambda c: c.path):
+        stem = company.path.rsplit("/", 1)[-1].removesuffix(".md")
+        if key in (company_key(company.name), company_key(stem)):
+            views = build(contacts, [company], config, today, show_all=True)
+            view = next(v for v in views if v.path == company.path)
+            return view, company
+    return None
