@@ -83,6 +83,13 @@ def build(root: Path, count: int, seed: int = 7) -> None:
                       "Talked about Swift concurrency and testing.", ""]
             day = min(end, day + rng.randint(1, 3))
         (folder / f"person-{index}.md").write_text("\n".join(lines), encoding="utf-8")
+    (root / "companies").mkdir(exist_ok=True)
+    for number, company in enumerate(COMPANIES):  # five targets, each with an application
+        slug = company.lower().replace(" ", "-")
+        (root / "companies" / f"{slug}.md").write_text(
+            f"---\nname: {company}\ntarget: {'true' if number < 5 else 'false'}\n"
+            f"why: benchmark\n---\n# {company}\n\n## 2026-10-01 applied: iOS Engineer\n"
+            "## 2026-10-15 screen: iOS Engineer\n", encoding="utf-8")
 
 
 def timed(cmd: list[str], repeat: int, env: dict[str, str], before=None) -> float:
@@ -141,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
                  timed(pcrm + ["status"], args.repeat, env, touch_one)))
     rows.append(("status --json, warm", timed(pcrm + ["status", "--json"], args.repeat, env)))
     rows.append(("list, warm", timed(pcrm + ["list"], args.repeat, env)))
+    rows.append(("companies, warm", timed(pcrm + ["companies"], args.repeat, env)))
+    rows.append(("companies --all --json, warm",
+                 timed(pcrm + ["companies", "--all", "--json"], args.repeat, env)))
+    rows.append(("report, warm", timed(pcrm + ["report"], args.repeat, env)))
+    rows.append(("report --since 8w --json, warm",
+                 timed(pcrm + ["report", "--since", "8w", "--json"], args.repeat, env)))
     rows.append(("check, warm", timed(pcrm + ["check"], args.repeat, env)))
     rows.append(("check, cold", timed(pcrm + ["check"], args.repeat, env, drop_cache)))
     rows.append(("calendar, first run (no feed state)",

@@ -10,9 +10,8 @@ from helpers import contact
 from pcrm.core.companyfile import parse_company
 from pcrm.core.config import Config, parse_config
 from pcrm.core.errors import ConfigError
-from pcrm.core.model import INBOUND, MEETING, NOTE, OUTBOUND, Logged
 from pcrm.insights.roles import group_of, role_words
-from pcrm.insights.states import state_of
+from pcrm.core.states import state_of
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -47,10 +46,14 @@ def test_bad_role_and_stage_config_names_the_key(text: str) -> None:
     assert ("roles" in str(info.value)) or ("stages" in str(info.value))
 
 
-def _log(*entries: tuple[str, str]) -> list[Logged]:
-    classes = {"email": OUTBOUND, "linkedin": OUTBOUND, "reply": INBOUND, "coffee": MEETING,
-               "note": NOTE}
-    return [Logged(dt.date.fromisoformat(day), None, kind, classes[kind]) for day, kind in entries]
+def _summary(entries: list[tuple[str, str]], config: Config):
+    from pcrm.core.parse import parse_contact
+    from pcrm.store.vault import summarize
+
+    log = "".join(f"## {day} {kind}: x\n" for day, kind in entries)
+    parsed = parse_contact("contacts/a.md", contact("A", log=log).encode(), config)
+    assert parsed.ok, parsed.diagnostics
+    return summarize(parsed.contact, config)
 
 
 @pytest.mark.parametrize("log, state", [
@@ -63,20 +66,24 @@ def _log(*entries: tuple[str, str]) -> list[Logged]:
     ([("2026-11-01", "email"), ("2026-12-05", "coffee")], "messaged"),  # booked, not met yet
     # a message and the 2 nudges of the default limit, unanswered: quiet
     ([("2026-10-01", "email"), ("2026-10-08", "email"), ("2026-10-15", "linkedin")], "quiet"),
+    # the last nudge's week has not run out yet: still messaged
+    ([("2026-11-01", "email"), ("2026-11-08", "email"), ("2026-11-20", "email")], "messaged"),
     # quiet even after having met once: this conversation died
-    ([("2026-09-01", "coffee"), ("2026-10-01", "email"), ("2026-10-08", "email"),
-      ("2026-10-15", "email")], "quiet"),
+    ([("2026-09-01", "coffee"), ("2026-09-01", "email"), ("2026-10-01", "email"),
+      ("2026-10-08", "email"), ("2026-10-15", "email")], "quiet"),
     ([("2026-10-01", "email"), ("2026-10-08", "email"), ("2026-10-15", "email"),
       ("2026-10-20", "reply")], "replied"),  # a late answer: no longer quiet
 ])
 def test_states(log: list[tuple[str, str]], state: str) -> None:
-    assert state_of(_log(*log), Config(), TODAY) == state
+    assert state_of(_summary(log, Config()), TODAY) == state
 
 
 def test_quiet_follows_the_nudge_limit() -> None:
-    log = _log(("2026-10-01", "email"), ("2026-10-08", "email"), ("2026-10-15", "email"))
-    assert state_of(log, parse_config("nudge:\n  limit: 3\n"), TODAY) == "messaged"
-    assert state_of(log, parse_config("nudge:\n  limit: 1\n"), TODAY) == "quiet"
+    log = [("2026-10-01", "email"), ("2026-10-08", "email"), ("2026-10-15", "email")]
+    config = parse_config("nudge:\n  limit: 3\n")
+    assert state_of(_summary(log, config), TODAY) == "messaged"
+    config = parse_config("nudge:\n  limit: 1\n")
+    assert state_of(_summary(log, config), TODAY) == "quiet"
 
 
 ACME = """\
@@ -221,3 +228,64 @@ def test_no_targets_says_how_to_add_one(vault, run) -> None:
     result = run(root, "companies")
     assert result.exit_code == 0
     assert "No target companies yet" in result.output
+
+
+def test_show_a_company_by_name(vault, run) -> None:
+    root = _people_vault(vault)
+    result = run(root, "show", "ACME")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:3] == ["Acme  (target)", "  file: companies/acme.md", "  In: uses Swift"]
+    assert any(line.startswith("  manager   Jane Doe") for line in lines)
+    assert "  ! Acme: no recruiter yet" in lines
+    assert lines[-4:] == ["  2026-11-01  applied    iOS Engineer",
+                          "  2026-11-12  screen     ios engineer",
+                          "  2026-11-15  applied    Platform Engineer",
+                          "  2026-11-20  onsite     iOS Engineer (expect 2026-11-27)"]
+    # by file name too, and a company without people says so
+    assert "nobody yet" in run(root, "show", "initech").output
+
+
+def test_a_contact_with_the_exact_id_keeps_it(vault, run) -> None:
+    root = vault({"companies/acme.md": ACME, "contacts/acme.md": contact("Acme Person")})
+    assert run(root, "show", "acme").output.startswith("Acme Person")
+    assert run(root, "show", "Acme Person").output.startswith("Acme Person")
+
+
+QUIET_LOG = "## 2026-10-01 email: a\n## 2026-10-08 email: b\n## 2026-10-15 email: c\n"
+
+
+@pytest.mark.parametrize("files, footer", [
+    ({}, "2 targets have gaps: pcrm companies"),  # no recruiter; everyone quiet
+    ({"contacts/gavin.md": contact("Gavin Belson", company="Hooli", role="CEO"),
+      "contacts/big.md": contact("Big Head", company="hooli", role="Engineer")},
+     "2 targets lack a recruiter: pcrm companies"),
+    ({"contacts/r1.md": contact("R One", company="Acme", role="Recruiter"),
+      "contacts/r2.md": contact("R Two", company="Hooli", role="Recruiter", log=QUIET_LOG)},
+     "everyone went quiet at 1 target: pcrm companies"),
+    ({"contacts/r1.md": contact("R One", company="Acme", role="Recruiter"),
+      "contacts/r2.md": contact("R Two", company="Hooli", role="Recruiter",
+                                log="## 2026-11-20 reply\n")},
+     None),
+])
+def test_status_footer_names_the_gaps(vault, run, files: dict, footer: str | None) -> None:
+    root = _people_vault(vault)
+    for rel, text in files.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    lines = run(root, "status").output.splitlines()
+    if footer is None:
+        assert not any("pcrm companies" in line for line in lines)
+    else:
+        assert lines[-1] == footer
+    assert json.loads(run(root, "status", "--json").output)  # the JSON has no footer
+
+
+def test_status_footer_reads_briefs_like_the_records(vault) -> None:
+    from pcrm.insights.companies import status_gaps
+    from pcrm.store.vault import read_vault
+
+    root = _people_vault(vault)
+    for use_cache in (False, True, True):  # no index, a fresh index, a warm one
+        snapshot = read_vault(root, use_cache=use_cache)
+        assert (snapshot.briefs is not None) == use_cache
+        assert status_gaps(snapshot, TODAY) == "2 targets have gaps"

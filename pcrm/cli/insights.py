@@ -100,11 +100,11 @@ def companies(app: App, show_all: bool, as_json: bool) -> None:
       pcrm companies
       pcrm companies --all --json
     """
-    from pcrm.insights.companies import TARGET_GOAL, build
+    from pcrm.insights.companies import TARGET_GOAL, for_snapshot
 
     snapshot = app.snapshot
     today = app.today
-    views = build(snapshot.contacts, snapshot.companies, app.config, today, show_all=show_all)
+    views = for_snapshot(snapshot, today, show_all=show_all)
     if as_json:
         emit_json({"today": today.isoformat(), "companies": [v.as_json() for v in views]})
         return

@@ -53,8 +53,10 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
     _report_publish_failure(app)
     if not items and not booked:
         click.echo(f"Nothing due in the next {days} days. Nice work.")
+        _gap_footer(app)
         return
     click.echo("\n".join(agenda_lines(items, booked, today, days)) + "\n", color=app.color)
+    _gap_footer(app)
 
 
 def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
@@ -90,6 +92,15 @@ def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
             line += f"  {cell[4]}"
             lines.append(click.style(line, fg=colour) if colour else line)
     return lines
+
+
+def _gap_footer(app: App) -> None:
+    """One line when a target company has a gap: "2 targets lack a recruiter: pcrm companies"."""
+    from pcrm.insights.companies import status_gaps
+
+    line = status_gaps(app.snapshot, app.today)
+    if line:
+        click.echo(f"{line}: pcrm companies")
 
 
 def _report_publish_failure(app: App) -> None:

@@ -22,7 +22,7 @@ from pcrm.core.config import Config
 from pcrm.core.events import EVENTS, parse_event
 from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact, Diagnostic,
                              EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary)
-from pcrm.core.companyfile import parse_company
+from pcrm.core.companyfile import company_key, parse_company
 from pcrm.core.parse import parse_contact
 from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since
 from pcrm.core.rules import brief_of as follow_up_brief
@@ -53,17 +53,24 @@ class Brief(NamedTuple):
     due: tuple[tuple[int, int, int | None, int | None], ...]  # see pcrm.core.rules.brief_of
     name: str | None  # the contact's: event notes resolve [[Name]] links without decoding
     booked: int | None  # its latest meeting's date: upcoming meetings without decoding
+    # For status's line on target companies' gaps, without decoding (pcrm.insights):
+    company: str | None  # its company, as pcrm.core.companyfile.company_key compares it
+    role: str | None
+    quiet_since: int | None  # date ordinal, see pcrm.core.rules.quiet_since
+    archived: bool
 
 
 def brief_of(parsed: ParsedFile) -> Brief:
     """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return Brief(not parsed.ok, False, None, (), (), None, None)
+        return Brief(not parsed.ok, False, None, (), (), None, None, None, None, None, False)
     due = tuple(follow_up_brief(f) for f in contact.candidates)
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
     return Brief(not parsed.ok, contact.status == "active", _ord(contact.snooze),
-                 tuple(contact.tags), due, contact.name, booked)
+                 tuple(contact.tags), due, contact.name, booked,
+                 company_key(contact.company) if contact.company else None, contact.role,
+                 _ord(contact.quiet_since), contact.status == "archived")
 
 
 # -- the facts: validation -----------------------------------------------------------------

@@ -16,16 +16,17 @@ the spec is silent (also in the README):
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from pcrm.core.companyfile import company_key
 from pcrm.core.config import ROLE_GROUPS, Config
 from pcrm.core.model import Company, Stage, Summary
 from pcrm.core.rules import FollowUp, apply_today
 from pcrm.insights.roles import GROUPS, group_of, role_words
-from pcrm.insights.states import QUIET, state_of
+from pcrm.core.states import QUIET, state_of
+from pcrm.core.snapshot import Snapshot
 
 TARGET_GOAL = 5  # "about 5 target companies"
 GROUP_GOAL = (1, 2)  # "1-2 engineers, 1-2 managers, 1-2 recruiters"
@@ -86,11 +87,6 @@ class CompanyView:
                 "coverage": self.coverage, "gaps": list(self.gaps)}
 
 
-def company_key(name: str) -> str:
-    """How company names are compared: NFC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
 def applications(stages: Iterable[Stage]) -> list[Application]:
     """Each role's latest stage, in the order the roles first appear in the file."""
     latest: dict[str, Stage] = {}
@@ -102,11 +98,11 @@ def applications(stages: Iterable[Stage]) -> list[Application]:
     return [Application(s.role, s.stage, s.date, s.expect) for s in latest.values()]
 
 
-def _gaps(view: CompanyView) -> list[str]:
-    found = [f"{view.name}: no {group} yet"
-             for group, count in view.coverage.items() if count == 0]
-    if view.people and all(person.state == QUIET for person in view.people):
-        found.append(f"{view.name}: everyone went quiet: reach someone new")
+def gaps(name: str, groups: list[str], quiet: list[bool]) -> list[str]:
+    """A target's gaps, from its people's groups and whether each went quiet."""
+    found = [f"{name}: no {group} yet" for group in ROLE_GROUPS if group not in groups]
+    if quiet and all(quiet):
+        found.append(f"{name}: everyone went quiet: reach someone new")
     return found
 
 
@@ -117,7 +113,7 @@ def _person(contact: Summary, config: Config, words: dict, today: dt.date) -> Pe
         upcoming = items[0] if items else None
     return Person(contact.id, contact.name, contact.role,
                   group_of(contact.tags, contact.role, words),
-                  state_of(contact.log, config, today), contact.path, upcoming)
+                  state_of(contact, today), contact.path, upcoming)
 
 
 def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
@@ -150,7 +146,8 @@ def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Con
     for view in chosen:
         view.people.sort(key=lambda p: (GROUPS.index(p.group), p.name.casefold(), p.contact))
         if view.target:
-            view.gaps = _gaps(view)
+            view.gaps = gaps(view.name, [p.group for p in view.people],
+                             [p.state == QUIET for p in view.people])
     chosen.sort(key=lambda v: (not v.target, v.name.casefold(), v.path or ""))
     return chosen
 
@@ -192,3 +189,40 @@ def find_company(contacts: Iterable[Summary], companies: Iterable[Company], conf
             view = next(v for v in views if v.path == company.path)
             return view, company
     return None
+
+
+def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
+    """The line ``status`` prints when a target has a gap (see :func:`gap_summary`).
+
+    Read from the index's briefs (company, role, quiet since), decoding no record.
+    """
+    targets: dict[str, Company] = {}
+    for company in sorted(snapshot.companies, key=lambda c: c.path):
+        targets.setdefault(company_key(company.name), company)
+    targets = {key: company for key, company in targets.items() if company.target}
+    if not targets:
+        return None
+    if snapshot.briefs is None:
+        return gap_summary(build(snapshot.contacts, targets.values(), snapshot.config, today))
+    words = role_words(snapshot.config)
+    people: dict[str, list[tuple[str, bool]]] = {key: [] for key in targets}
+    now = today.toordinal()
+    for brief in snapshot.briefs.values():
+        if brief.company is not None and brief.company in people and not brief.archived:
+            quiet = brief.quiet_since is not None and now >= brief.quiet_since
+            people[brief.company].append((group_of(brief.tags, brief.role, words), quiet))
+    views = [CompanyView(company.name, True, company.why, company.path, gaps=gaps(
+        company.name, [group for group, _quiet in people[key]],
+        [quiet for _group, quiet in people[key]])) for key, company in targets.items()]
+    return gap_summary(views)
+
+
+def for_snapshot(snapshot: Snapshot, today: dt.date, *, show_all: bool = False
+                 ) -> list[CompanyView]:
+    """:func:`build` over a snapshot; for targets only, decodes only their people."""
+    contacts: Iterable[Summary] = snapshot.contacts
+    if not show_all and snapshot.briefs is not None:
+        keys = {company_key(c.name) for c in snapshot.companies if c.target}
+        contacts = [snapshot.files[path].contact for path, brief in snapshot.briefs.items()
+                    if brief.company is not None and brief.company in keys]
+    return build(contacts, snapshot.companies, snapshot.config, today, show_all=show_all)

@@ -19,7 +19,7 @@ Decisions where the spec is silent (also in the README):
   interviewed (an ``interview``); then offers: applications in company files
   with an ``offer`` or ``accepted`` heading.
 - Gone quiet: active or paused contacts that are quiet now (see
-  :mod:`pcrm.insights.states`) whose last message is dated from *since*.
+  :mod:`pcrm.core.states`) whose last message is dated from *since*.
 """
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from typing import Any, Iterable, Sequence
 from pcrm.core.config import Config
 from pcrm.core.model import INBOUND, MEETING, OUTBOUND, Company, Logged, Summary
 from pcrm.core.timeutil import Duration
-from pcrm.insights.states import is_quiet
 
 MESSAGE, CONNECT = "message", "connect"
 CHANNELS = (MESSAGE, CONNECT)
@@ -159,10 +158,9 @@ def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Con
         for entry in log:
             if entry.klass == OUTBOUND and entry.date >= first:
                 per_week[(entry.date - first).days // 7] += 1
-        if contact.status != "archived" and is_quiet(log, config):
-            last = max(e.date for e in log if e.klass == OUTBOUND)
-            if last >= start:
-                report.quiet.append(contact)
+        if contact.status != "archived" and contact.quiet(today) and \
+                contact.quiet_since is not None and contact.quiet_since >= start:
+            report.quiet.append(contact)
     report.weeks = [(iso_week(first + dt.timedelta(weeks=n)), per_week[n]) for n in range(WEEKS)]
     report.quiet.sort(key=lambda c: (c.name.casefold(), c.id))
     report.funnel["offer"] = _offers(companies, start, today)
