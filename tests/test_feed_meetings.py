@@ -92,3 +92,16 @@ def test_minimal_mode_shows_the_kind_and_initials_only(vault: Vault, run: Run) -
     text = data.replace(b"\r\n ", b"").decode("utf-8")
     for secret in ("Sofia", "Globex", "onsite", "sofia.md"):
         assert secret not in text
+
+
+def test_a_meeting_from_an_event_note_names_the_note(vault: Vault, run: Run) -> None:
+    note = ("---\ntime: \"10:00\"\nkind: interview\nwith: [sofia]\n---\n"
+            "# Globex onsite\n\nPrivate: ask about the budget.\n")
+    root = vault({"contacts/sofia.md": contact("Sofia Alvarez", company="Globex"),
+                  "events/2026-12-07-globex-onsite.md": note}, config="timezone: UTC\n")
+    found = meetings(feed(run, root))
+    interview = found["Interview: Sofia Alvarez (Globex)"]
+    assert interview["dtstart"].dt == dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.timezone.utc)
+    description = str(interview["description"])
+    assert "Event note: events/2026-12-07-globex-onsite.md" in description
+    assert "budget" not in description

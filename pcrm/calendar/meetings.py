@@ -69,6 +69,8 @@ def meeting_event(item: Any, config: Config, secret: bytes | None = None,
                  f"Prepare questions about the role and about {company}.",
                  "Bring pen and paper.",
                  f"File: {item.path}"]
+        if getattr(meeting, "origin", ""):
+            lines.append(f"Event note: {meeting.origin}")
         description = "\n".join(lines)
     if meeting.time is not None:
         zone = dt.timezone.utc if is_utc(config) else config.timezone
