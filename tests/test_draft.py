@@ -166,6 +166,12 @@ def test_a_panel_from_an_event_note(vault, run) -> None:
     assert "- Rachel liked my VoiceOver audit." in bodies["rachel"]
 
 
+def test_contacts_separated_by_commas_as_in_log(panel, run) -> None:
+    notes = json.loads(run(panel, "draft", "jane,peter", "rachel", "--json").stdout)
+    assert [n["contact"] for n in notes] == ["jane", "peter", "rachel"]
+    assert isinstance(json.loads(run(panel, "draft", "jane,", "--json").stdout), list)
+
+
 def test_several_contacts_in_text_are_headed(panel, run) -> None:
     result = run(panel, "draft", "jane", "peter")
     assert result.stdout.startswith("==> Jane Doe (thank-you) <==\nSubject: ")

@@ -9,13 +9,13 @@ import click
 from pcrm.cli.app import App
 from pcrm.cli.group import cli, emit_json, pass_app
 from pcrm.core.errors import UsageError, VaultNotFound
+from pcrm.notes.draft import RULE_CHOICES
 
-RULES = ("thank-you", "nudge", "check-in", "scheduled", "keep-in-touch", "congratulate")
 
 
 @cli.command()
 @click.argument("contacts", nargs=-1, metavar="CONTACT...")
-@click.option("--rule", type=click.Choice(RULES), help="Draft for this rule instead of the "
+@click.option("--rule", type=click.Choice(RULE_CHOICES), help="Draft for this rule instead of the "
               "contact's next follow-up.")
 @click.option("--mailto", is_flag=True, help="Print a mailto: URL per note (opens your mail app).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -40,7 +40,7 @@ def draft(app: App, contacts: tuple[str, ...], rule: str | None, mailto: bool, a
     \b
     Example:
       pcrm draft jane
-      pcrm draft jane peter sam --json
+      pcrm draft jane peter sam --json   # or jane,peter,sam
       pcrm draft jane --mailto
       pcrm draft --check note.txt --contact jane
       pbpaste | pcrm draft --check -
@@ -65,7 +65,7 @@ def _draft(app: App, queries: tuple[str, ...], rule: str | None, mailto: bool,
     from pcrm.notes.draft import draft_note
 
     people = []
-    for query in queries:
+    for query in (q.strip() for arg in queries for q in arg.split(",") if q.strip()):
         person = app.contact(query)
         if all(person.id != other.id for other in people):
             people.append(person)
@@ -75,7 +75,8 @@ def _draft(app: App, queries: tuple[str, ...], rule: str | None, mailto: bool,
             where = f"{note.contact}: " if len(notes) > 1 else ""
             click.echo(f"Warning: {where}{warning}", err=True)
     if as_json:
-        emit_json(notes[0].as_json() if len(queries) == 1 else [n.as_json() for n in notes])
+        several = len(queries) > 1 or "," in queries[0]
+        emit_json([n.as_json() for n in notes] if several else notes[0].as_json())
     elif mailto:
         click.echo("\n".join(note.mailto() for note in notes))
     elif len(notes) == 1:
