@@ -14,6 +14,7 @@ import pytest
 from helpers import contact
 
 CONFIG = 'signature:\n  name: Alex Rivera\n  phone: "+1 555 0199"\n'
+FAIR = "kinds:\n  fair: {class: meeting, window: 48h, answered_by: [message, connect]}\n"
 
 
 def person(name: str, log: str, **fields: str) -> str:
@@ -59,11 +60,22 @@ RULE_CASES = {
                "## 2026-11-01 email: thanks\n## 2026-11-02 reply: sure\n",
                follow_up="2026-11-20"),
         None, "scheduled", ["Following up, Li", "- Ping me again around the 20th"]),
+    "congratulate after a job change": (
+        person("Karen Lee", "## 2026-10-01 coffee: advice\n- moving from QA to platform work\n\n"
+               "## 2026-10-01 email: thanks\n## 2026-10-02 reply: anytime\n\n"
+               "## 2026-11-18 job-change: Staff Engineer at Acme (was Senior Engineer at Initech)\n"),
+        None, "congratulate", ["Congratulations, Karen!",
+                               "Congratulations on the news: Staff Engineer at Acme! ",
+                               "- Moving from QA to platform work"]),
     "congratulate (asked for)": (
-        person("Karen Lee", "## 2026-11-18 note: promoted to Staff Engineer\n"),
-        "congratulate", "congratulate", ["Congratulations, Karen!",
-                                          "Congratulations on the news: promoted to Staff "
-                                          "Engineer!"]),
+        person("Karen Lee", "## 2026-11-01 call: intro\nWe compared notes on Rust tooling.\n\n"
+               "## 2026-11-01 email: thanks\n## 2026-11-02 reply: anytime\n"
+               "## 2026-11-18 note: promoted to Staff Engineer\n"),
+        "congratulate", "congratulate", ["Congratulations on the news: promoted to Staff "
+                                          "Engineer!", "- We compared notes on Rust tooling."]),
+    "thank-you after a kind a connection request answers": (
+        person("Alex Kim", "## 2026-11-21 fair: NYC Tech Career Fair\n- the new grad program\n"),
+        None, "thank-you", ["Great to meet you at the NYC Tech Career Fair"]),
     "nothing pending: keep-in-touch": (
         person("Bob Smith", "## 2026-11-01 coffee: intro\n- the mobile guild\n\n"
                "## 2026-11-01 email: thanks\n## 2026-11-02 reply: you're welcome\n"),
@@ -74,7 +86,7 @@ RULE_CASES = {
 @pytest.mark.parametrize("case", RULE_CASES)
 def test_a_draft_for_each_rule_and_kind(vault, run, case: str) -> None:
     text, rule, wanted_rule, fragments = RULE_CASES[case]
-    root = vault({"contacts/x.md": text}, config=CONFIG)
+    root = vault({"contacts/x.md": text}, config=CONFIG + FAIR)
     args = ["draft", "x", "--json"] + (["--rule", rule] if rule else [])
     result = run(root, *args)
     assert result.exit_code == 0, result.output
@@ -84,7 +96,7 @@ def test_a_draft_for_each_rule_and_kind(vault, run, case: str) -> None:
     for fragment in fragments:
         assert fragment in note, (fragment, note)
     assert data["body"].endswith("Best regards,\nAlex Rivera\n+1 555 0199\n")
-    assert "{" not in note and "[company]" not in note
+    assert "{" not in note and "[" not in note
 
 
 def test_text_output_is_subject_blank_line_body(vault, run) -> None:
@@ -93,6 +105,27 @@ def test_text_output_is_subject_blank_line_body(vault, run) -> None:
     lines = result.stdout.split("\n")
     assert lines[0] == "Subject: Following up: asked for 15 minutes about offline sync"
     assert lines[1] == "" and lines[2] == "Hi Peter,"
+
+
+def test_congratulate_without_notes_to_recall_says_so(vault, run) -> None:
+    root = vault({"contacts/x.md": person("Carlos Mendez", "## 2026-11-19 job-change: QA Manager "
+                                          "at Acme (was QA Lead)\nSaw it on LinkedIn.\n")},
+                 config=CONFIG)
+    result = run(root, "draft", "carlos")
+    assert "Congratulations on the news: QA Manager at Acme! " in result.stdout
+    assert "- [what you talked about]" in result.stdout and "LinkedIn" not in result.stdout
+    assert "Warning: no notes of a conversation with Carlos Mendez to recall" in result.stderr
+
+
+def test_an_upcoming_meeting_gets_no_thank_you_yet(vault, run) -> None:
+    root = vault({"contacts/x.md": person("Jane Doe", "## 2026-11-01 coffee: intro\n- Rust\n\n"
+                                          "## 2026-11-01 email: thanks\n"
+                                          "## 2026-11-02 reply: see you\n\n"
+                                          "## 2026-11-25 interview: onsite\n")}, config=CONFIG)
+    result = run(root, "draft", "jane", "--json")
+    assert json.loads(result.stdout)["rule"] == "keep-in-touch"
+    forced = json.loads(run(root, "draft", "jane", "--rule", "thank-you", "--json").stdout)
+    assert "the coffee" in forced["subject"]  # the latest meeting that took place
 
 
 def test_nothing_pending_says_so(vault, run) -> None:

@@ -14,7 +14,7 @@ from pcrm.core.parse import parse_contact
 from pcrm.notes.builtin import BUILTIN
 from pcrm.notes.checklist import REQUIRED, check_note
 from pcrm.notes.context import note_context
-from pcrm.notes.draft import points_of, values_for
+from pcrm.notes.draft import draft_note, points_of, recalled, values_for
 from pcrm.notes.templates import PLACEHOLDERS, Template, TemplateError, fill
 
 from helpers import contact
@@ -115,34 +115,41 @@ def test_fill_is_one_pass_over_a_fixed_dictionary() -> None:
 
 
 # The built-in templates, filled for a contact with notes and a signature, pass the checklist.
-SOURCES = {
-    "thank-you": "## 2026-11-21 10:00 interview: phone screen",
-    "thank-you-event": "## 2026-11-21 event: Brooklyn Swift meetup",
-    "nudge": "## 2026-11-10 email: asked about the offline sync work",
-    "check-in": "## 2026-11-12 interview: onsite (expect 2026-11-19)",
-    "keep-in-touch": "## 2026-10-01 coffee: mentoring",
-    "congratulate": "## 2026-11-18 note: promoted to Staff Engineer",
-    "scheduled": "## 2026-11-01 call: intro",
-}
 NOTES = ("- the Swift 6 migration and strict concurrency\n"
          "- their testing strategy for the offline sync\n")
+ANSWERED = "## 2026-11-01 email: thanks\n## 2026-11-02 reply: sure\n"
+SOURCES = {  # template -> (the contact's log, the rule to draft)
+    "thank-you": (f"## 2026-11-21 10:00 interview: phone screen\n{NOTES}", "thank-you"),
+    "thank-you-event": (f"## 2026-11-21 event: Brooklyn Swift meetup\n{NOTES}", "thank-you"),
+    "nudge": (f"## 2026-11-10 email: asked about the offline sync work\n{NOTES}", "nudge"),
+    "check-in": (f"## 2026-11-12 interview: onsite (expect 2026-11-19)\n{NOTES}\n"
+                 "## 2026-11-12 email: thank-you\n", "check-in"),
+    "keep-in-touch": (f"## 2026-10-01 coffee: mentoring\n{NOTES}\n{ANSWERED}", "keep-in-touch"),
+    "congratulate": (f"## 2026-10-01 coffee: mentoring\n{NOTES}\n{ANSWERED}\n"
+                     "## 2026-11-18 job-change: Staff Engineer at Acme (was Senior Engineer)\n",
+                     "congratulate"),
+    "scheduled": (f"## 2026-11-01 call: intro\n{NOTES}\n{ANSWERED}", "scheduled"),
+}
 
 
 @pytest.mark.parametrize("name", sorted(BUILTIN))
 @pytest.mark.parametrize("with_contact", [False, True])
 def test_every_built_in_template_passes_the_checklist(name: str, with_contact: bool) -> None:
     config = parse_config(CONFIG)
-    text = contact("Jane Doe", f"{SOURCES[name]}\n{NOTES}", company="Acme",
-                   email="jane@acme.example")
+    log, rule = SOURCES[name]
+    text = contact("Jane Doe", log, company="Acme", email="jane@acme.example")
     person = parse_contact("contacts/jane.md", text.encode(), config).contact
     assert person is not None
-    source = person.interactions[0]
+    today = dt.date(2026, 11, 22)
+    note = draft_note(person, config, today, None, rule)
+    assert note.rule == rule and note.warnings == []
     subject, body = Template(f"built-in {name}", *BUILTIN[name]).fill(
-        values_for(person, source, config, points_of(source)))
+        values_for(person, note.source, config, points_of(recalled(person, rule, note.source,
+                                                                   today))))
+    assert (subject, body) == (note.subject, note.body)  # this very template was used
     assert "[" not in body and "{" not in body
-    context = note_context(config, contact=person, today=dt.date(2026, 11, 22)) \
-        if with_contact else None
-    findings = check_note(f"Subject: {subject}\n\n{body}", context)
+    context = note_context(config, contact=person, today=today) if with_contact else None
+    findings = check_note(note.text(), context)
     assert [f for f in findings if f.severity == REQUIRED] == []
     assert findings == []  # nor any advised item
 

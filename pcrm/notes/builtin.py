@@ -72,7 +72,8 @@ in return if I can.
     "congratulate": ("Congratulations, {first_name}!", """\
 Hi {first_name},
 
-Congratulations on the news: {title}! I was delighted to hear it.
+Congratulations on the news: {title}! I was delighted to hear it, and it \
+brought back our conversation about:
 
 {points}
 

@@ -15,7 +15,7 @@ from typing import Callable
 from pcrm.core.config import Config
 from pcrm.core.model import Contact
 from pcrm.notes.checklist import NoteContext
-from pcrm.notes.draft import pick
+from pcrm.notes.draft import pick, recalled
 from pcrm.notes.words import name_words
 from pcrm.store.vault import Snapshot
 
@@ -45,8 +45,10 @@ def note_context(config: Config | None = None, root: Path | None = None,
                            people=frozenset(people), known=known)
     if config is None or today is None:
         raise ValueError("a contact's context needs the config and today")
-    _rule, source, _notice = pick(contact, config, today, None)
-    notes = f"{source.notes}\n\n{source.title}" if source is not None else None
+    rule, source, _notice = pick(contact, config, today, None)
+    points = recalled(contact, rule, source, today)
+    notes = "\n\n".join(dict.fromkeys(f"{i.notes}\n\n{i.title}" for i in (points, source)
+                                       if i is not None)) or None
     own = name_words(mine, contact.name, contact.company)
     return NoteContext(company=contact.company, notes=notes,
                        about=source.label() if source is not None else "",

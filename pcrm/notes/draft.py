@@ -130,6 +130,18 @@ def _fallback_source(contact: Contact, rule: str, today: dt.date) -> Interaction
     return wanted[-1] if wanted else None
 
 
+def recalled(contact: Contact, rule: str, source: Interaction | None, today: dt.date
+             ) -> Interaction | None:
+    """The interaction whose notes give the points: a congratulation recalls your latest
+    conversation with notes (the news itself is in the title); the rest, their source."""
+    if rule == "congratulate":
+        log = [i for i in ordered(contact.interactions) if i.date <= today and i.notes]
+        talks = ([i for i in log if i.klass == MEETING]
+                 or [i for i in log if i.klass not in (NOTE, NEWS)])
+        return talks[-1] if talks else None
+    return source
+
+
 def values_for(contact: Contact, source: Interaction | None, config: Config,
                points: list[str]) -> dict[str, str]:
     """The one dictionary placeholders are looked up in: strings only."""
@@ -142,7 +154,7 @@ def values_for(contact: Contact, source: Interaction | None, config: Config,
         "role": contact.role or "",
         "email": contact.emails[0] if contact.emails else "",
         "kind": kind,
-        "title": (source.title if source is not None and source.title else kind),
+        "title": _title(source) or kind,
         "date": f"{MONTHS[day.month - 1]} {day.day}" if day else "[date]",
         "weekday": WEEKDAYS[day.weekday()] if day else "[day]",
         "points": "\n".join(f"- {p}" for p in points) or "- [what you talked about]",
@@ -152,12 +164,20 @@ def values_for(contact: Contact, source: Interaction | None, config: Config,
     }
 
 
+def _title(source: Interaction | None) -> str:
+    """The interaction's title without an import's "(was Old at OldCo)" tail."""
+    if source is None:
+        return ""
+    return re.sub(r"\s*\(was [^()]*\)\s*$", "", source.title)
+
+
 def draft_note(contact: Contact, config: Config, today: dt.date, root: Path | None,
                rule: str | None = None) -> Draft:
     """The note for *contact*'s next follow-up (or *rule*), with warnings naming fixes."""
     rule, source, notice = pick(contact, config, today, rule)
-    points = points_of(source)
-    if not points and source is not None and source.title:
+    recall = recalled(contact, rule, source, today)
+    points = points_of(recall)
+    if not points and recall is source and source is not None and source.title:
         points = [source.title[0].upper() + source.title[1:]]
     kind = source.kind if source is not None else None
     group = kind is not None and _is_group(kind, config)
@@ -165,7 +185,8 @@ def draft_note(contact: Contact, config: Config, today: dt.date, root: Path | No
     subject, body = template.fill(values_for(contact, source, config, points))
     draft = Draft(contact.id, contact.name, contact.emails[0] if contact.emails else None,
                   subject, body, rule, source)
-    draft.warnings = _warnings(contact, source, config, points, notice)
+    draft.warnings = _warnings(contact, recall if rule != "congratulate" else recall or source,
+                               config, points, notice)
     return draft
 
 
@@ -190,6 +211,9 @@ def _warnings(contact: Contact, source: Interaction | None, config: Config,
         found.append(f"no name to sign with: set signature.name in {config.path}")
     if source is None:
         found.append(f"nothing logged to mention for {who}: log the conversation first")
+    elif source.klass == NEWS:
+        found.append(f"no notes of a conversation with {contact.name} to recall: replace "
+                     "'[what you talked about]' in the note, or add notes under a meeting")
     elif not points:
         found.append(f"nothing to mention from {source.label()}: write what you talked about "
                      f"under its heading ({contact.path}:{source.line}) and draft again")
