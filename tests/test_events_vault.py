@@ -128,3 +128,44 @@ def test_a_panel_booked_in_a_note_is_upcoming_for_each_person(vault, run) -> Non
     assert [(u["contact"], u["date"], u["time"], u["source"]) for u in upcoming] == [
         ("jane-doe", "2026-11-24", "10:00", "events/2026-11-24-panel.md"),
         ("peter-chen", "2026-11-24", "10:00", "events/2026-11-24-panel.md")]
+
+
+def test_the_index_derives_again_only_the_people_of_the_edited_note(
+        vault, run, monkeypatch) -> None:
+    from pcrm.store import index
+    from pcrm.store import vault as vault_module
+
+    monkeypatch.setattr(index, "RACY_SECONDS", -10.0)  # files just written may be cached
+    files = {**people(), FAIR_PATH: FAIR,
+             "events/2026-11-18-coffee.md": "---\nkind: coffee\n---\nWith [[sam-okafor]].\n"}
+    root = vault(files)
+    for path in root.rglob("*.md"):
+        _age(path)
+    read: list[str] = []
+    real = vault_module.read_file
+
+    def spy(path: str, *args, **kwargs):
+        read.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(vault_module, "read_file", spy)
+    first = status(run, root)
+    assert sorted(read) == ["contacts/alex-kim.md", "contacts/jane-doe.md",
+                            "contacts/peter-chen.md", "contacts/sam-okafor.md"]
+    read.clear()
+    assert status(run, root) == first and read == []  # all from the index
+    note = root / FAIR_PATH
+    note.write_text(FAIR.replace("platform team.", "platform team (he runs it)."))
+    _age(note)
+    second = status(run, root)
+    # the edit is in the paragraph naming Jane, Peter and Alex: Sam is not read again
+    assert sorted(read) == ["contacts/alex-kim.md", "contacts/jane-doe.md",
+                            "contacts/peter-chen.md"]
+    assert second == first
+    read.clear()
+    contact_file = root / "contacts/sam-okafor.md"
+    contact_file.write_text(contact_file.read_text() + "\n## 2026-11-18 email: thanks\n")
+    _age(contact_file)
+    third = status(run, root)
+    assert read == ["contacts/sam-okafor.md"]
+    assert "sam-okafor" not in third  # the thank-you is logged: nothing due

@@ -37,7 +37,7 @@ from pcrm.core.records import (Brief, Facts, brief_of, facts_from_plain, facts_o
                                parsed_from_record, plain, record_of, summarize)
 from pcrm.store.files import read_file
 
-SCHEMA = 11
+SCHEMA = 12
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -109,7 +109,7 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
         row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
         if row is None or row[0] != stamp:
             db.execute("BEGIN IMMEDIATE")
-            for table in ("files", "blobs", "fts"):
+            for table in ("files", "blobs", "fts", "derived"):  # derived: pcrm.store.derived
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             # Keyed like git's index: mtime, size, ctime and inode, so that an
             # edit that keeps the size and puts the mtime back is still seen.

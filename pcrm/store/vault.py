@@ -16,7 +16,7 @@ from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
 from pcrm.core.events import EVENTS, Directory, derive_all, merge
 from pcrm.core.model import (COMPANIES_FOLDER, CONTACTS_FOLDER, Contact, Diagnostic, Interaction,
-                             Summary, contact_id)
+                             ParsedFile, Summary, contact_id)
 from pcrm.core.records import brief_of, parse_one, summarize
 from pcrm.core.snapshot import Snapshot
 from pcrm.store.files import read_file
@@ -159,7 +159,8 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
     else:
         snapshot = Snapshot(config, {path: read_file(path, absolute, config)
                                      for path, absolute, _info in found}, problems)
-    apply_events(root, snapshot)
+    infos = {path: info for path, _absolute, info in found} if use_cache else None
+    apply_events(root, snapshot, infos)
     return snapshot
 
 
@@ -196,30 +197,47 @@ def with_events(contact: Contact, snapshot: Snapshot) -> Contact:
     return contact
 
 
-def apply_events(root: Path, snapshot: Snapshot) -> list[str]:
+def apply_events(root: Path, snapshot: Snapshot,
+                 infos: dict[str, os.stat_result | None] | None = None) -> list[str]:
     """Derive again the follow-ups of the people event notes name; their paths.
 
     Each one's file is parsed in full and summarized with the event
     interactions merged in, replacing its record and brief in *snapshot*;
-    every other contact stays as the index gave it.
+    every other contact stays as the index gave it. With *infos* (the files'
+    stats), results are cached in the index (:mod:`pcrm.store.derived`): only
+    people whose file or event interactions changed are derived again.
     """
     if not any(path.startswith(EVENTS + "/") for path in snapshot.files):
         return []
-    changed = []
-    for cid, extra in sorted(event_interactions(snapshot).items()):
-        path = f"{CONTACTS}/{cid}.md"
-        if path not in snapshot.files:
-            continue
-        parsed = read_file(path, root / path, snapshot.config, full=True)
-        if not isinstance(parsed.contact, Contact):
-            continue
-        parsed.contact.interactions = merge(parsed.contact.interactions, extra)
-        parsed.contact = summarize(parsed.contact, snapshot.config)
+    from pcrm.store import derived  # noqa: PLC0415 - only for vaults with event notes
+
+    wanted = {f"{CONTACTS}/{cid}.md": extra
+              for cid, extra in event_interactions(snapshot).items()}
+    wanted = {path: extra for path, extra in wanted.items() if path in snapshot.files}
+    keys = {}
+    if infos is not None:
+        keys = {path: key for path, extra in wanted.items()
+                if (key := derived.derived_key(infos.get(path), extra)) is not None}
+    hits = derived.lookup(root, snapshot.config, keys)
+    fresh: dict[str, tuple[str, ParsedFile]] = {}
+    for path, extra in sorted(wanted.items()):
+        if path in hits:
+            brief, parsed = hits[path]
+        else:
+            parsed = read_file(path, root / path, snapshot.config, full=True)
+            if not isinstance(parsed.contact, Contact):
+                continue
+            parsed.contact.interactions = merge(parsed.contact.interactions, extra)
+            parsed.contact = summarize(parsed.contact, snapshot.config)
+            brief = brief_of(parsed)
+            if path in keys:
+                fresh[path] = (keys[path], parsed)
         snapshot.files[path] = parsed
         if snapshot.briefs is not None:
-            snapshot.briefs[path] = brief_of(parsed)
-        changed.append(path)
-    return changed
+            snapshot.briefs[path] = brief
+    if fresh:  # rows of people no longer named are dropped with them
+        derived.store(root, snapshot.config, fresh, keep=wanted)
+    return sorted(wanted)
 
 
 def _fold(text: str) -> str:
