@@ -510,6 +510,13 @@ def test_quiet_after_the_nudges_went_unanswered() -> None:
     thanked, config = make(contact(log="## 2026-11-02 coffee\n\n## 2026-11-02 email: thanks\n"
                                        "\n## 2026-11-03 email: thanks again\n"), "nudge:\n  limit: 1\n")
     assert quiet_since(thanked, config) is None  # one asking message, no nudge yet
+    # The same answer from an index summary's log (what `companies` reads).
+    from pcrm.core.model import Logged
+    from pcrm.core.rules import ordered, quiet_since_log
+
+    for who in (person, one_nudge, replied, thanked):
+        log = [Logged(i.date, i.time, i.kind, i.klass) for i in ordered(who.interactions)]
+        assert quiet_since_log(log, config) == quiet_since(who, config)
 
 
 def test_keep_in_touch_with_nothing_logged_follows_today() -> None:

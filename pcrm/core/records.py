@@ -24,7 +24,7 @@ from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact,
                              EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary)
 from pcrm.core.companyfile import company_key, parse_company
 from pcrm.core.parse import parse_contact
-from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since
+from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since_log
 from pcrm.core.rules import brief_of as follow_up_brief
 
 _date = dt.date.fromordinal
@@ -281,6 +281,7 @@ class FileRecord(NamedTuple):
 
 def summarize(contact: Contact, config: Config) -> Summary:
     """The index's form of a contact: no notes, follow-ups precomputed without today."""
+    log = ordered(contact.interactions)
     return Summary(
         id=contact.id, path=contact.path, name=contact.name, company=contact.company,
         role=contact.role, emails=contact.emails, phone=contact.phone,
@@ -289,9 +290,9 @@ def summarize(contact: Contact, config: Config) -> Summary:
         key_lines={k: v for k, v in contact.key_lines.items()
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
-        pending=candidates(contact, config),
-        log=[Logged(i.date, i.time, i.kind, i.klass) for i in ordered(contact.interactions)],
-        quiet_since=quiet_since(contact, config),
+        pending=candidates(contact, config, log),
+        log=[Logged(i.date, i.time, i.kind, i.klass) for i in log],
+        quiet_since=quiet_since_log(log, config),
         booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
 
 

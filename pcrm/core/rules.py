@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from pcrm.core.config import Config
 from pcrm.core.model import (INBOUND, MEETING, NEWS, NOTE, OUTBOUND, Contact, Interaction,
-                             Summary)
+                             Logged, Summary)
 from pcrm.core.timeutil import Duration
 
 RULES = ("thank-you", "nudge", "check-in", "scheduled", "keep-in-touch", "congratulate")
@@ -137,14 +137,14 @@ def _after(items: list[Interaction], anchor: Interaction, classes: tuple[str, ..
     return any(i.klass in classes for i in items[position + 1:])
 
 
-def asking(log: list[Interaction], config: Config) -> list[Interaction]:
+def asking(log: Sequence[Logged | Interaction], config: Config) -> list[Logged | Interaction]:
     """The outbound interactions that ask for something (spec 3, *nudge*).
 
     An outbound answers (and so asks nothing) when it is the thank-you of the
     meeting before it (a channel that meeting's kind accepts) or the
     congratulation of news before it; a thank-you is not a request.
     """
-    owed_meeting: Interaction | None = None
+    owed_meeting: Logged | Interaction | None = None
     owed_news = False
     found = []
     for item in log:
@@ -164,7 +164,8 @@ def asking(log: list[Interaction], config: Config) -> list[Interaction]:
     return found
 
 
-def _unanswered_run(log: list[Interaction], asked: list[Interaction]) -> int:
+def _unanswered_run(log: Sequence[Logged | Interaction],
+                    asked: Sequence[Logged | Interaction]) -> int:
     """How many asking outbound came in a row since the last inbound or meeting."""
     ids = {id(item) for item in asked}
     run = 0
@@ -181,7 +182,11 @@ def quiet_since(contact: Contact, config: Config) -> dt.date | None:
     That is the day the last nudge's own wait ran out; a reply or a meeting
     after it makes the contact not quiet any more.
     """
-    log = ordered(contact.interactions)
+    return quiet_since_log(ordered(contact.interactions), config)
+
+
+def quiet_since_log(log: Sequence[Logged | Interaction], config: Config) -> dt.date | None:
+    """:func:`quiet_since` for a log already in time order (an index summary's ``log``)."""
     asked = asking(log, config)
     if not asked or _unanswered_run(log, asked) - 1 < config.nudge_limit:
         return None
@@ -193,11 +198,15 @@ def pending(contact: Contact, config: Config, today: dt.date) -> list[FollowUp]:
     return apply_today(candidates(contact, config), contact.snooze, today)
 
 
-def candidates(contact: Contact, config: Config) -> list[FollowUp]:
-    """The contact's follow-ups computed without "today" (what the index caches)."""
+def candidates(contact: Contact, config: Config,
+               log: list[Interaction] | None = None) -> list[FollowUp]:
+    """The contact's follow-ups computed without "today" (what the index caches).
+
+    *log* is ``ordered(contact.interactions)`` when the caller has it already.
+    """
     if contact.status != "active":
         return []
-    log = ordered(contact.interactions)
+    log = ordered(contact.interactions) if log is None else log
     found: list[FollowUp] = []
 
     def add(rule: str, due: dt.date, reason: str, source: Interaction | None = None,
