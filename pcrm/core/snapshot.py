@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, MutableMapping
 
 from pcrm.core.config import Config
 from pcrm.core.events import EVENTS
-from pcrm.core.model import Company, Diagnostic, EventNote, ParsedFile, Summary
+from pcrm.core.model import (COMPANIES_FOLDER, Company, Diagnostic, EventNote, ParsedFile,
+                             Summary)
 from pcrm.core.records import Brief, Facts
 from pcrm.core.rules import FollowUp, agenda, brief_due
 
@@ -43,7 +44,14 @@ class Snapshot:
 
     @property
     def companies(self) -> list[Company]:
-        return [f.company for f in self.files.values() if f.company is not None]
+        """The company files that parse; no contact's record is decoded for them."""
+        found = []
+        for path in self.files:
+            if path.startswith(COMPANIES_FOLDER + "/"):
+                company = self.files[path].company
+                if company is not None:
+                    found.append(company)
+        return found
 
     @property
     def events(self) -> list[EventNote]:
@@ -85,9 +93,9 @@ class Snapshot:
         """Meetings after *today* within *days* (see :func:`pcrm.core.upcoming.upcoming`)."""
         from pcrm.core.upcoming import upcoming
 
-        contacts: list[Summary] = self.contacts
-        if self.briefs is not None:  # only the contacts with a meeting after today
-            now = today.toordinal()
-            contacts = [self.files[path].contact for path, brief in self.briefs.items()
-                        if brief.booked is not None and brief.booked > now]  # type: ignore[misc]
-        return upcoming(contacts, today, days=days, tag=tag)
+        if self.briefs is None:
+            return upcoming(self.contacts, today, days=days, tag=tag)
+        now = today.toordinal()  # only the contacts with a meeting after today are decoded
+        contacts = [self.files[path].contact for path, brief in self.briefs.items()
+                    if brief.booked is not None and brief.booked > now]
+        return upcoming(contacts, today, days=days, tag=tag)  # type: ignore[arg-type]
