@@ -109,3 +109,29 @@ def test_pure_python_fallback_reads_the_same(tmp_path) -> None:
         "'day': datetime.date(2026, 11, 18), 'flag': True}",
         "2 duplicate key 'a' (first on line 1, again on line 2)",
     ]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("name: Jane\n\trole: x\n", 2, "YAML does not allow tabs for indentation; indent with spaces"),
+    ("nudge:\n\tafter: 7d\n", 2, "YAML does not allow tabs for indentation; indent with spaces"),
+    ("name: Jane\nrole: Lead: Platform   # a comment\n", 2,
+     "a value containing ': ' must be quoted: role: \"Lead: Platform\""),
+])
+def test_errors_say_what_the_user_wrote(text: str, line: int, message: str) -> None:
+    with pytest.raises(yamlload.YamlError) as info:
+        yamlload.load(text)
+    assert (info.value.line, info.value.message) == (line, message)
+
+
+def test_bad_values_can_all_be_noted() -> None:
+    text = "a: 2026-13-01\nb: ok\nc: [1, 2026-02-30, 3]\nb: again\nd: !!int x\n"
+    with pytest.raises(yamlload.YamlError):
+        yamlload.load(text)  # by default, the first one stops the load
+    noted: list = []
+    data, _lines = yamlload.load_with_lines(text, problems=noted)
+    assert data == {"b": "ok", "c": [1, 3]}
+    assert [(path, error.line, error.message) for path, error in noted] == [
+        (("a",), 1, "2026-13-01 is not a valid date"),
+        (("c",), 3, "2026-02-30 is not a valid date"),
+        (("b",), 4, "duplicate key 'b' (first on line 2, again on line 4)"),
+        (("d",), 5, "'x' is not a whole number")]
