@@ -205,6 +205,15 @@ def test_contacts_separated_by_commas_as_in_log(panel, run) -> None:
     assert isinstance(json.loads(run(panel, "draft", "jane,", "--json").stdout), list)
 
 
+def test_a_bullet_goes_on_over_its_continuation_lines(example, run) -> None:
+    notes = json.loads(run(example, "draft", "grace", "ivan", "--json").stdout)
+    assert "- Grace asked about the offline sync project; she leads the mobile platform team " \
+           "and liked the conflict-resolution tests.\n" in notes[0]["body"]
+    assert "- Ivan Petrov (hiring manager) walked through the team's on-call rotation; asked " \
+           "me what I would change in my bootcamp capstone.\n" in notes[1]["body"]
+    assert "on-call" not in notes[0]["body"] and "conflict" not in notes[1]["body"]
+
+
 def test_several_contacts_in_text_are_headed(panel, run) -> None:
     result = run(panel, "draft", "jane", "peter")
     assert result.stdout.startswith("==> Jane Doe (thank-you) <==\nSubject: ")

@@ -70,8 +70,16 @@ def points_of(interaction: Interaction | None) -> list[str]:
             continue
         if not fenced and not line.lstrip().startswith("#"):
             lines.append(_plain(line))
-    bullets = [m.group(1).strip() for line in lines
-               if (m := re.match(r"\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.+)", line))]
+    bullets: list[str] = []
+    in_item = False
+    for line in lines:  # an item goes on over its continuation lines, up to a blank one
+        if m := re.match(r"\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.+)", line):
+            bullets.append(m.group(1).strip())
+            in_item = True
+        elif in_item and line.strip():
+            bullets[-1] += " " + line.strip()
+        else:
+            in_item = False
     if not bullets:
         prose = " ".join(" ".join(lines).split())
         bullets = sentences(prose)[:2] if prose else []
