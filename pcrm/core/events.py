@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from functools import cached_property
+from typing import Any, Iterable, Mapping
 
 from pcrm.core.config import Config, unknown_kind
 from pcrm.core.model import MEETING, NOTE, Block, Diagnostic, EventNote, Interaction, Mention, \
@@ -270,34 +271,56 @@ def _both_warning(path: str, mentions: list[Mention], diags: list[Diagnostic]) -
 
 
 class Directory:
-    """The vault's contacts by id and name, to resolve what an event note names."""
+    """The vault's contacts by id and name, to resolve what an event note names.
 
-    def __init__(self, people: Iterable[tuple[str, str]],
-                 companies: Iterable[str] = ()) -> None:
-        self.names: dict[str, str] = {}
-        self.by_id: dict[str, str] = {}
-        self.by_fold: dict[str, list[str]] = {}
-        self.by_name: dict[str, list[str]] = {}
-        for cid, name in people:
-            self.names[cid] = name
-            self.by_id[cid] = cid
-            self.by_fold.setdefault(cid.casefold(), []).append(cid)
-            self.by_name.setdefault(name.casefold(), []).append(cid)
+    Built from ``{id: name}``; the case-insensitive tables are made on the
+    first name that is not an exact id (most notes name people by id), and
+    every answer is remembered: a vault of 30,000 costs one dict.
+    """
+
+    def __init__(self, people: Mapping[str, str] | Iterable[tuple[str, str]],
+                 companies: Iterable[str] = (), *, wanted: Iterable[str] | None = None
+                 ) -> None:
+        # A mapping is kept as given (it may read names on demand); pairs become a dict.
+        self.names: Mapping[str, str] = people if isinstance(people, Mapping) else dict(people)
         self.companies = {c.casefold() for c in companies}
+        self._answers: dict[tuple[str, bool], str | None] = {}
+        # With the references to resolve known in advance, the case-insensitive
+        # tables keep only those keys (one pass, no table of 30,000 names).
+        self._wanted = {w.casefold() for w in wanted} if wanted is not None else None
+
+    @cached_property
+    def _tables(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        by_fold: dict[str, list[str]] = {}
+        by_name: dict[str, list[str]] = {}
+        wanted = self._wanted
+        for cid, name in self.names.items():
+            folded, name_folded = cid.casefold(), name.casefold()
+            if wanted is None or folded in wanted:
+                by_fold.setdefault(folded, []).append(cid)
+            if wanted is None or name_folded in wanted:
+                by_name.setdefault(name_folded, []).append(cid)
+        return by_fold, by_name
 
     def resolve(self, ref: str, *, prefix: bool = True) -> str | None:
         """The one contact *ref* names (id, case-insensitive id or name, unique prefix)."""
-        if ref in self.by_id:
+        if ref in self.names:
             return ref
+        key = (ref, prefix)
+        if key not in self._answers:
+            self._answers[key] = self._search(ref, prefix)
+        return self._answers[key]
+
+    def _search(self, ref: str, prefix: bool) -> str | None:
         folded = ref.casefold()
-        for table in (self.by_fold, self.by_name):
+        for table in self._tables:
             found = table.get(folded, [])
             if len(found) == 1:
                 return found[0]
             if found:
                 return None
         if prefix and folded:
-            starts = [cid for cid in self.by_id if cid.casefold().startswith(folded)
+            starts = [cid for cid in self.names if cid.casefold().startswith(folded)
                       or cid.rsplit("/", 1)[-1].casefold().startswith(folded)]
             if len(starts) == 1:
                 return starts[0]
@@ -308,7 +331,7 @@ class Directory:
         import difflib  # noqa: PLC0415 - only on this warning path
 
         folded = ref.casefold()
-        choices = {cid.casefold(): cid for cid in self.by_id}
+        choices = {cid.casefold(): cid for cid in self.names}
         choices.update({name.casefold(): name for name in self.names.values()})
         close = difflib.get_close_matches(folded, list(choices), n=1, cutoff=0.6)
         return choices[close[0]] if close else None

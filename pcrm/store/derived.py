@@ -26,7 +26,7 @@ from pcrm.core.config import Config
 from pcrm.core.model import Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
-from pcrm.store.index import decode_record, encode_record, open_index
+from pcrm.store.index import encode_record, open_index
 
 TABLE = ("CREATE TABLE IF NOT EXISTS derived (path TEXT PRIMARY KEY, key TEXT, brief BLOB, "
          "record BLOB)")
@@ -47,14 +47,14 @@ def derived_key(info: os.stat_result | None, extra: Iterable[Interaction],
 
 
 def lookup(root: Path, config: Config, keys: dict[str, str]
-           ) -> dict[str, tuple[Brief, ParsedFile]]:
-    """The cached (brief, parsed file) of each ``{path: key}`` whose key still matches."""
+           ) -> dict[str, tuple[Brief, bytes]]:
+    """The cached (brief, encoded record) of each ``{path: key}`` whose key still matches."""
     if not keys:
         return {}
     index = open_index(root, config)
     if index is None:
         return {}
-    found: dict[str, tuple[Brief, ParsedFile]] = {}
+    found: dict[str, tuple[Brief, bytes]] = {}
     try:
         index.db.execute(TABLE)
         rows = index.db.execute("SELECT path, key, brief, record FROM derived").fetchall()
@@ -62,7 +62,7 @@ def lookup(root: Path, config: Config, keys: dict[str, str]
             if keys.get(path) != key:
                 continue
             try:
-                found[path] = (Brief._make(marshal.loads(brief)), decode_record(path, record))
+                found[path] = (Brief._make(marshal.loads(brief)), record)
             except (ValueError, EOFError, TypeError):
                 continue  # a damaged record: derived again
     except sqlite3.DatabaseError:

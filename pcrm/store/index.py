@@ -186,6 +186,13 @@ class LazyFiles(MutableMapping):
             self._order.append(path)
         self._parsed[path] = value
 
+    def put_record(self, path: str, record: bytes) -> None:
+        """Replace *path*'s entry by an encoded record, decoded on first access."""
+        if path not in self:
+            self._order.append(path)
+        self._parsed.pop(path, None)
+        self._records[path] = record
+
     def __delitem__(self, path: str) -> None:
         self[path]  # noqa: B018 - raise KeyError like a dict
         self._order.remove(path)

@@ -10,7 +10,7 @@ import os
 import stat
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Iterator, Mapping
 
 from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
@@ -164,15 +164,37 @@ def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = Tr
     return snapshot
 
 
-def directory_of(snapshot: Snapshot) -> Directory:
-    """The snapshot's contacts by id and name (for event notes), and its company names."""
-    people: list[tuple[str, str]] = []
+class _BriefNames(Mapping):
+    """Contact names by id, read from the briefs on demand (an id is a dict lookup)."""
+
+    def __init__(self, briefs: Mapping[str, Any]) -> None:
+        self._briefs = briefs
+
+    def __getitem__(self, cid: str) -> str:
+        name = self._briefs[f"{CONTACTS}/{cid}.md"].name
+        if name is None:
+            raise KeyError(cid)
+        return name
+
+    def __iter__(self) -> Iterator[str]:
+        prefix = len(CONTACTS) + 1
+        return (path[prefix:-3] for path, brief in self._briefs.items()
+                if brief.name is not None and path.startswith(CONTACTS + "/"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def directory_of(snapshot: Snapshot, wanted: Iterable[str] | None = None) -> Directory:
+    """The snapshot's contacts by id and name (for event notes), and its company names.
+
+    *wanted*: the names that will be looked up, when known (a faster directory).
+    """
+    people: Mapping[str, str]
     if snapshot.briefs is not None:  # names from the briefs: no record is decoded
-        for path, brief in snapshot.briefs.items():
-            if path.startswith(CONTACTS + "/") and brief.name is not None:
-                people.append((contact_id(path), brief.name))
+        people = _BriefNames(snapshot.briefs)
     else:
-        people = [(c.id, c.name) for c in snapshot.contacts]
+        people = {c.id: c.name for c in snapshot.contacts}
     companies: list[str] = []
     for path in snapshot.files:
         if path.startswith(COMPANIES + "/"):
@@ -180,13 +202,16 @@ def directory_of(snapshot: Snapshot) -> Directory:
             company = snapshot.files[path].company
             if company is not None:
                 companies.append(company.name)
-    return Directory(people, companies)
+    return Directory(people, companies, wanted=wanted)
 
 
 def event_interactions(snapshot: Snapshot) -> dict[str, list[Interaction]]:
     """``{contact id: [the interaction each event note gives them]}`` (spec 2.5)."""
     notes = snapshot.events
-    return derive_all(notes, directory_of(snapshot), snapshot.config) if notes else {}
+    if not notes:
+        return {}
+    refs = {m.ref for note in notes for m in note.mentions}
+    return derive_all(notes, directory_of(snapshot, refs), snapshot.config)
 
 
 def with_events(contact: Contact, snapshot: Snapshot) -> Contact:
@@ -221,18 +246,19 @@ def apply_events(root: Path, snapshot: Snapshot,
     hits = derived.lookup(root, snapshot.config, keys)
     fresh: dict[str, tuple[str, ParsedFile]] = {}
     for path, extra in sorted(wanted.items()):
-        if path in hits:
-            brief, parsed = hits[path]
+        if path in hits:  # only with infos, so the files are the index's lazy mapping
+            brief, record = hits[path]
+            snapshot.files.put_record(path, record)  # type: ignore[attr-defined]
         else:
             parsed = read_file(path, root / path, snapshot.config, full=True)
             if not isinstance(parsed.contact, Contact):
                 continue
             parsed.contact.interactions = merge(parsed.contact.interactions, extra)
             parsed.contact = summarize(parsed.contact, snapshot.config)
+            snapshot.files[path] = parsed
             brief = brief_of(parsed)
             if path in keys:
                 fresh[path] = (keys[path], parsed)
-        snapshot.files[path] = parsed
         if snapshot.briefs is not None:
             snapshot.briefs[path] = brief
     if fresh:  # rows of people no longer named are dropped with them
