@@ -21,6 +21,7 @@ from pcrm.core.parse import parse_contact
 from pcrm.exchange.plan import Plan, Row
 from pcrm.exchange.record import Incoming
 from pcrm.store.files import write_atomic, write_new_file
+from pcrm.store.locks import locked
 
 
 @dataclass
@@ -75,6 +76,18 @@ def apply_plan(plan: Plan, root: Path, config: Config, today: dt.date, *,
     # Every new file is made and checked before the first one is written.
     texts = {id(row): _new_text(row, root, config, today) for row in plan.rows
              if row.action == "new"}
+    updates = [row.path for row in plan.rows if row.action == "update" and row.path]
+    # The edit lock (as pcrm log holds it) covers the writes; a file changed
+    # since the plan read it is refused by the write itself.
+    with locked(root, updates):
+        _write(plan, root, texts, done, progress)
+    if git and (done.created or done.changed):
+        done.commit = commit_many(root, done.created + done.changed, done.message())
+    return done
+
+
+def _write(plan: Plan, root: Path, texts: dict[int, bytes], done: Applied,
+           progress: Callable[[int], None] | None) -> None:
     try:
         for row in plan.rows:
             if row.action == "new":
@@ -93,9 +106,6 @@ def apply_plan(plan: Plan, root: Path, config: Config, today: dt.date, *,
     finally:
         if done.created or done.changed:
             os.sync()  # files are written without one fsync each (30,000 of them)
-    if git and (done.created or done.changed):
-        done.commit = commit_many(root, done.created + done.changed, done.message())
-    return done
 
 
 def _new_text(row: Row, root: Path, config: Config, today: dt.date) -> bytes:
@@ -113,7 +123,7 @@ def _update(row: Row, root: Path) -> bool:
     """Write an update row's edit; a file changed meanwhile turns the row into a skip."""
     assert row.path is not None and row.new is not None
     try:
-        write_atomic(root / row.path, row.new, expected=row.old)
+        write_atomic(root / row.path, row.new, expected=row.old, durable=False)
     except ConflictError as exc:
         row.action, row.reason = "skipped", f"{exc}"
         return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -24,12 +25,17 @@ class Person(Protocol):
     """What matching needs of a contact (a :class:`~pcrm.core.model.Summary` has it)."""
 
     id: str
+    path: str
     name: str
     company: str | None
+    role: str | None
     emails: list[str]
+    phone: str | None
     linkedin: str | None
+    tags: list[str]
 
 
+@lru_cache(maxsize=200_000)
 def linkedin_key(url: str | None) -> str | None:
     """``https://uk.linkedin.com/in/Jane-Doe/?trk=x`` -> ``linkedin.com/in/jane-doe``."""
     if not url or not url.strip():
@@ -51,11 +57,12 @@ def linkedin_key(url: str | None) -> str | None:
     return ".".join(labels) + path
 
 
-def _ascii_words(text: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _ascii_words(text: str) -> tuple[str, ...]:
     from text_unidecode import unidecode
 
     folded = unidecode(unicodedata.normalize("NFC", text)).casefold()
-    return re.findall(r"[a-z0-9]+", folded)
+    return tuple(re.findall(r"[a-z0-9]+", folded))
 
 
 def name_key(name: str) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ logged as ``## DATE job-change: Role at Company (was Old at OldCo)``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,15 +123,21 @@ def _row(person: Incoming, matcher: VaultMatcher, claimed: dict[str, int], root:
                    reason=f"line {claimed[cid]} of this file matches {cid} too")
     claimed[cid] = person.line
     row = Row("same", person.name, person.line, cid, reason=merged, person=person,
-              path=f"contacts/{cid}.md")
+              path=found.contact.path)
     try:
         row.old = read_for_edit(root / row.path)
     except PcrmError as exc:
         return _review(row, exc.message)
+    # Most people of a re-import are unchanged: the index's summary and the
+    # file's connected: line tell that without parsing the whole file.
+    if not changes_for(found.contact, person, connected=_connected_line(row.old),
+                       linkedin=linkedin, overwrite=overwrite):
+        return row
     parsed = parse_contact(row.path, row.old, config)
     if not isinstance(parsed.contact, Contact):
         return _review(row, f"{row.path} does not parse; fix it first")
-    row.changes = changes_for(parsed.contact, person, linkedin=linkedin, overwrite=overwrite)
+    row.changes = changes_for(parsed.contact, person, connected=parsed.contact.connected,
+                              linkedin=linkedin, overwrite=overwrite)
     if not row.changes:
         return row
     row.action = "update"
@@ -172,9 +179,24 @@ def _digits(text: str | None) -> str:
     return "".join(ch for ch in text or "" if ch.isdigit())
 
 
-def changes_for(contact: Contact, person: Incoming, *, linkedin: bool,
-                overwrite: bool) -> dict[str, tuple[Any, Any]]:
-    """What importing *person* changes in *contact*: {field: (old, new)}."""
+_CONNECTED = re.compile(rb"^connected[ \t]*:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})\b", re.MULTILINE)
+
+
+def _connected_line(raw: bytes) -> dt.date | None:
+    """The date on a ``connected:`` line of *raw*, if any (a quick look, no parse)."""
+    match = _CONNECTED.search(raw, 0, raw.find(b"\n---", 3) + 1 or len(raw))
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1).decode())
+    except ValueError:
+        return None
+
+
+def changes_for(contact: Person | Contact, person: Incoming, *, connected: dt.date | None,
+                linkedin: bool, overwrite: bool) -> dict[str, tuple[Any, Any]]:
+    """What importing *person* changes in *contact* (whose file says *connected*):
+    {field: (old, new)}."""
     changes: dict[str, tuple[Any, Any]] = {}
     if overwrite and person.name and not _same(contact.name, person.name):
         changes["name"] = (contact.name, person.name)
@@ -197,9 +219,8 @@ def changes_for(contact: Contact, person: Incoming, *, linkedin: bool,
     missing = [tag for tag in person.tags if tag not in contact.tags]
     if missing:
         changes["tags"] = (contact.tags or None, contact.tags + missing)
-    old_date = contact.meta.get("connected")
-    if person.connected and (not old_date or (overwrite and old_date != person.connected)):
-        changes["connected"] = (old_date, person.connected)
+    if person.connected and (not connected or (overwrite and connected != person.connected)):
+        changes["connected"] = (connected, person.connected)
     return changes
 
 
