@@ -11,7 +11,8 @@ from pcrm.core.newfile import _plain, yaml_value
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
                min_size=1, max_size=30)  # one-line values, as the importers clean them
-WORDISH = st.from_regex(r"[A-Za-zé][A-Za-z0-9 ,.'&()/+@:?=%~#-]{0,20}", fullmatch=True)
+WORDISH = st.from_regex(r"[A-Za-zé][A-Za-z0-9 ,.'&()/+@:?=%~#\[\]{}*!|>-]{0,20}",
+                        fullmatch=True)
 
 
 @settings(max_examples=400, deadline=None)

@@ -71,7 +71,7 @@ def yaml_value(value: Any, *, quoted: bool = False) -> str:
 # values (most names, companies, emails, URLs) skip PyYAML's emitter, which an
 # import of 30,000 people would otherwise call 200,000 times.
 _PLAIN = re.compile(r"[^\W\d_](?:[\w ,.'&()/+@:?=%~-]*[\w./)])?\Z")
-_FLOW_ITEM = re.compile(r"[^\W\d_](?:[\w .'&/+@:?=%~-]*[\w./])?\Z")
+_FLOW_ITEM = re.compile(r"[^\W\d_](?:[\w .'&/+@=%~-]*[\w./])?\Z")  # no ':' in flow
 _QUOTABLE = re.compile(r"[ -!#-\[\]-~]*\Z")  # printable ASCII but " and \\
 _KEYWORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
 
