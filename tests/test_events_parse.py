@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from pcrm.core.config import Config
-from pcrm.core.events import Directory, attendance, merge, parse_event, resolve_mentions
+from pcrm.core.attendance import Directory, attendance, merge, resolve_mentions
+from pcrm.core.events import parse_event
 from pcrm.core.model import Interaction
 from pcrm.core.rules import pending
 

@@ -21,7 +21,8 @@ from pcrm.actions import commit as committing
 from pcrm.actions.new import contact_fields, contact_text
 from pcrm.core.config import Config
 from pcrm.core.errors import ContactNotFound, RefusedEdit, UsageError
-from pcrm.core.events import EVENTS, is_event_path, parse_event, resolve_mentions
+from pcrm.core.attendance import resolve_mentions
+from pcrm.core.events import EVENTS, is_event_path, parse_event
 from pcrm.core.model import MEETING, EventNote, Summary
 from pcrm.core.newfile import render_new_file, slugify
 from pcrm.store.files import write_new_file

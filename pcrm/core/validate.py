@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from typing import Iterable, Mapping
 
-from pcrm.core.events import Directory, resolve_mentions
+from pcrm.core.attendance import Directory, resolve_mentions
 from pcrm.core.model import Diagnostic, EventNote, Mention, contact_id
 from pcrm.core.records import Facts, PersonFacts, facts_of
 from pcrm.core.snapshot import Snapshot

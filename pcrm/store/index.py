@@ -54,8 +54,8 @@ def decode_record(path: str, blob: bytes) -> ParsedFile:
 
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
-_RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py", "core/rules.py",
-                   "core/model.py", "core/timeutil.py", "core/kinds.py", "core/upcoming.py",
+_RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py",
+                   "core/attendance.py", "core/rules.py", "core/model.py", "core/timeutil.py", "core/kinds.py", "core/upcoming.py",
                    "core/yamlload.py", "core/records.py", "core/lint.py",
                    "core/config.py", "store/files.py", "store/index.py")
 

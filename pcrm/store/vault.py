@@ -14,7 +14,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from pcrm.core.config import CONFIG_NAME, Config, load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
-from pcrm.core.events import EVENTS, Directory, derive_all, merge
+from pcrm.core.attendance import Directory, derive_all, merge
+from pcrm.core.events import EVENTS
 from pcrm.core.model import (COMPANIES_FOLDER, CONTACTS_FOLDER, Contact, Diagnostic, Interaction,
                              ParsedFile, Summary, contact_id)
 from pcrm.core.records import brief_of, parse_one, summarize
