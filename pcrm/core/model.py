@@ -166,7 +166,7 @@ class Summary:
     # The follow-ups, or (from the index) an object whose build() makes them on
     # first use: see pcrm.core.records.DeferredFollowUps.
     pending: Any = field(default_factory=list)
-    log: list[Logged] = field(default_factory=list)  # every interaction, in time order
+    logged: Any = field(default_factory=list)  # every interaction in time order, or deferred
     quiet_since: dt.date | None = None  # see pcrm.core.rules.quiet_since
     booked: Any = field(default_factory=list)  # its meetings (no notes), or a deferred build
 
@@ -176,6 +176,13 @@ class Summary:
         if not isinstance(self.pending, list):
             self.pending = self.pending.build()
         return self.pending
+
+    @property
+    def log(self) -> list[Logged]:
+        """Every interaction in time order, without notes (built on first use from the index)."""
+        if not isinstance(self.logged, list):
+            self.logged = self.logged.build()
+        return self.logged
 
     @property
     def meetings(self) -> list[Interaction]:

@@ -291,7 +291,7 @@ def summarize(contact: Contact, config: Config) -> Summary:
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
         pending=candidates(contact, config, log),
-        log=[Logged(i.date, i.time, i.kind, i.klass) for i in log],
+        logged=[Logged(i.date, i.time, i.kind, i.klass) for i in log],
         quiet_since=quiet_since_log(log, config),
         booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
 
@@ -413,6 +413,20 @@ class DeferredMeetings:
         return [_interaction(record) for record in self.records]
 
 
+class DeferredLog:
+    """A summary's interaction log, built from its records on first use (``companies``,
+    ``report``); ``list`` and ``status`` never need it."""
+
+    __slots__ = ("records",)
+
+    def __init__(self, records: tuple) -> None:
+        self.records = records
+
+    def build(self) -> list[Logged]:
+        return [Logged(_date(day), _clock(minutes), kind, klass)
+                for day, minutes, kind, klass in self.records]
+
+
 def parsed_from_record(path: str, record: tuple) -> ParsedFile:
     """The inverse of :func:`record_of` (given as plain tuples, as ``marshal`` gives it)."""
     problems, summary, company, event = record
@@ -426,8 +440,7 @@ def parsed_from_record(path: str, record: tuple) -> ParsedFile:
             tuple(s.birthday) if s.birthday is not None else None,  # type: ignore[arg-type]
             dict(s.key_lines), [(_date(day), line) for day, line in s.dated],
             DeferredFollowUps(path, summary),
-            [Logged(_date(day), _clock(minutes), kind, klass)
-             for day, minutes, kind, klass in s.log],
+            DeferredLog(s.log),
             _date(s.quiet_since) if s.quiet_since is not None else None,
             DeferredMeetings(s.meetings))
     if company is not None:
