@@ -169,3 +169,15 @@ def test_the_index_derives_again_only_the_people_of_the_edited_note(
     third = status(run, root)
     assert read == ["contacts/sam-okafor.md"]
     assert "sam-okafor" not in third  # the thank-you is logged: nothing due
+
+
+def test_a_renamed_contact_file_is_still_found_by_name(vault, run) -> None:
+    note = ("---\ndate: 2026-11-18\nwith: [jane-doe]\n---\n"
+            "Met [[Jane Doe]] and [[peter-chen]].\n")
+    root = vault({**people(), "events/fair.md": note})
+    (root / "contacts/jane-doe.md").rename(root / "contacts/jane-smith.md")
+    items = status(run, root)
+    assert items["jane-smith"]["source"] == "events/fair.md"  # by her name, in the body
+    result = run(root, "check")
+    assert "events/fair.md:3:8: warning: with: 'jane-doe' matches no contact; " \
+           "did you mean 'Jane Doe'?" in result.output
