@@ -189,15 +189,36 @@ _KINDS = ["interview", "coffee", "event", "email", "linkedin", "reply", "note"]
 _entry = st.tuples(st.integers(1, 60), st.sampled_from(_KINDS), st.booleans())
 
 
+def _everything(root: Path, *, use_cache: bool = True) -> dict:
+    """Agenda, upcoming meetings, the status gap line and the companies view."""
+    from pcrm.insights.companies import for_snapshot, status_gaps
+
+    config = load_config(root)
+    snapshot = read_vault(root, config, use_cache=use_cache)
+    return {"agenda": [item.as_json(TODAY) for item in snapshot.agenda(TODAY, days=None)],
+            "upcoming": [item.as_json() for item in snapshot.upcoming(TODAY, days=None)],
+            "gaps": status_gaps(snapshot, TODAY),
+            "companies": [v.as_json() for v in for_snapshot(snapshot, TODAY, show_all=True)],
+            "errors": snapshot.error_paths()}
+
+
+_COMPANIES = ["Acme", "Globex", "Hooli"]
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.lists(_entry, max_size=5), st.sampled_from(["", "30d", "none"]),
-                          st.booleans()), min_size=1, max_size=12))
-def test_same_results_with_and_without_cache(tmp_path_factory, people) -> None:
+                          st.booleans(), st.sampled_from(["", *_COMPANIES])),
+                min_size=1, max_size=12),
+       st.lists(st.tuples(st.integers(1, 80), st.lists(st.integers(0, 11), max_size=3),
+                          st.lists(st.integers(0, 11), max_size=2)), max_size=3),
+       st.lists(st.booleans(), min_size=len(_COMPANIES), max_size=len(_COMPANIES)))
+def test_same_results_with_and_without_cache(tmp_path_factory, people, notes, targets) -> None:
+    """Contacts, event notes (``with:`` and ``[[links]]``) and company files."""
     root = tmp_path_factory.mktemp("vault")
     (root / "contacts").mkdir()
     (root / ".pcrm.yaml").write_text("cadence:\n  tags:\n    mentor: 2w\n")
-    for n, (log, cadence, mentor) in enumerate(people):
+    for n, (log, cadence, mentor, company) in enumerate(people):
         lines = []
         for day, kind, expect in log:
             date = dt.date(2026, 9, 30) + dt.timedelta(days=day)
@@ -206,10 +227,23 @@ def test_same_results_with_and_without_cache(tmp_path_factory, people) -> None:
         fields = {"tags": "[mentor]"} if mentor else {}
         if cadence:
             fields["cadence"] = cadence
+        if company:
+            fields["company"] = company
         (root / "contacts" / f"p{n}.md").write_text(contact(f"P{n}", "\n".join(lines), **fields))
-    cold = _status(root)
-    warm = _status(root)
-    plain = _status(root, use_cache=False)
+    (root / "companies").mkdir()
+    for name, target in zip(_COMPANIES, targets):
+        (root / "companies" / f"{name.lower()}.md").write_text(
+            f"---\nname: {name}\ntarget: {str(target).lower()}\n---\n# {name}\n")
+    (root / "events").mkdir()
+    for k, (day, with_, linked) in enumerate(notes):
+        date = dt.date(2026, 9, 30) + dt.timedelta(days=day)
+        ids = sorted({f"p{i}" for i in with_ if i < len(people)})
+        links = "\n\n".join(f"Talked to [[P{i}]]." for i in linked if i < len(people))
+        (root / "events" / f"{date}-meetup-{k}.md").write_text(
+            f"---\nwith: [{', '.join(ids)}]\n---\n# Meetup {k}\n\n{links}\n")
+    cold = _everything(root)
+    warm = _everything(root)
+    plain = _everything(root, use_cache=False)
     assert cold == warm == plain
 
 

@@ -16,7 +16,6 @@ Decisions where the spec is silent (also in docs/events.md):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cached_property
 from typing import Iterable, Mapping
 
@@ -132,12 +131,29 @@ def resolve_mentions(note: EventNote, directory: Directory
     return people, problems
 
 
+def _spelled(name: str, text: str) -> bool:
+    """True when *name* occurs in *text* as whole words (as ``(?<!\\w)name(?!\\w)`` would).
+
+    A plain search rather than a regular expression per person: compiling one
+    for each name of each note cost more than the rest of the derivation.
+    """
+    start = text.find(name)
+    while start != -1:
+        end = start + len(name)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
 def _notes_for(note: EventNote, cid: str, name: str, directory: Directory) -> str:
-    spelled = re.compile(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)") if name else None
+    spelled = name.casefold()
     chosen = []
     for block in note.blocks:
         linked = any(directory.resolve(ref, prefix=False) == cid for ref in block.refs)
-        if linked or (spelled is not None and spelled.search(block.text.casefold())):
+        if linked or (spelled and _spelled(spelled, block.text.casefold())):
             chosen.append(block.text)
     return "\n\n".join(chosen)
 
