@@ -225,3 +225,18 @@ def test_a_renamed_contact_is_still_found_by_name_and_the_old_id_gets_a_hint() -
     assert people == {"jane-smith": "with"}
     assert [p.message for p in problems] == [
         "link [[jane-doe]] matches no contact; did you mean 'Jane Doe'?"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("jane doe", "talked to jane doe about swift"), ("jane doe", "jane doe"),
+    ("jane", "janet and jane_x"), ("jane", "mary-jane, then jane."), ("li", "lin li"),
+    ("zoë", "zoëa zoë"), ("zoë", "zoëa"), ("o'neil", "x o'neil's"), ("a", "ba ab a1 _a"),
+    ("ana", "banana ana"), ("łukasz", "łukasz2 łukasz"), ("x", ""),
+])
+def test_a_spelled_name_is_found_as_whole_words_as_the_regex_did(name: str, text: str) -> None:
+    import re
+
+    from pcrm.core.attendance import _spelled
+
+    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+    assert _spelled(name, text) == bool(pattern.search(text))
