@@ -46,6 +46,7 @@ from pcrm.core.config import Config
 from pcrm.core.errors import WriteError
 from pcrm.core.model import Contact, Summary
 from pcrm.core.rules import RULE_TITLES, FollowUp, agenda
+from pcrm.core.safetext import clean
 
 __all__ = ["STATE_FILE", "UID_DOMAIN", "Feed", "SequenceState", "build_feed", "generate",
            "initials"]
@@ -239,12 +240,25 @@ def _renderer() -> str:
     return f"{PRODID} icalendar {icalendar.__version__}"
 
 
+def _without_controls(fields: Fields) -> Fields:
+    """Text from contact files, with no control characters for anyone's calendar app."""
+    out: Fields = []
+    for name, value in fields:
+        if name in ("summary", "description", "location") and isinstance(value, str):
+            value = clean(value)
+        elif name == "valarm":
+            value = (value[0], clean(value[1]))
+        out.append((name, value))
+    return out
+
+
 def render_specs(specs: list[EventSpec], state: SequenceState, now: dt.datetime) -> list[str]:
     """The VEVENT texts of *specs*, numbered and stamped by *state* (updated in place)."""
     renderer = _renderer()
     texts = []
     for spec in specs:
-        blob = json.dumps([renderer, spec.uid, spec.fields], ensure_ascii=False, default=str)
+        fields = _without_controls(spec.fields)
+        blob = json.dumps([renderer, spec.uid, fields], ensure_ascii=False, default=str)
         # 64 bits of hash are plenty to notice a change, and keep the file small.
         digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
         sequence, seen, text = state.sequence(spec.uid, digest, now)
@@ -252,7 +266,7 @@ def render_specs(specs: list[EventSpec], state: SequenceState, now: dt.datetime)
             seen = min(spec.origin, now) if spec.origin is not None else now
             seen = seen.astimezone(dt.timezone.utc).replace(microsecond=0)
         if text is None:
-            text = render_event(spec.uid, spec.fields, sequence, seen)
+            text = render_event(spec.uid, fields, sequence, seen)
         state.record(spec.uid, digest, sequence, seen, text)
         texts.append(text)
     return texts

@@ -16,6 +16,7 @@ import click
 
 from pcrm import __version__
 from pcrm.cli.app import App
+from pcrm.cli.output import guarded
 from pcrm.core.errors import PcrmError, UsageError
 
 pass_app = click.make_pass_decorator(App)
@@ -44,6 +45,10 @@ class PcrmGroup(click.Group):
         if kwargs.get("standalone_mode", True) is False:
             return super().main(*args, **kwargs)
         kwargs["standalone_mode"] = False
+        with guarded():  # no control characters from files reach the terminal
+            self._main(*args, **kwargs)
+
+    def _main(self, *args: Any, **kwargs: Any) -> None:
         try:
             result = super().main(*args, **kwargs)
         except click.UsageError as exc:

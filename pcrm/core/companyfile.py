@@ -20,6 +20,7 @@ import unicodedata
 from pcrm.core.config import Config
 from pcrm.core.model import Company, Diagnostic, ParsedFile, Stage
 from pcrm.core.parse import find_headings, is_dated, load_front_matter, parse_heading
+from pcrm.core.safetext import brief
 
 _DETAIL = re.compile(r"\s*\([^()]*\)\s*$")
 
@@ -49,12 +50,12 @@ def parse_company(path: str, raw: bytes, config: Config) -> ParsedFile:
     target = data.get("target", False)
     if not isinstance(target, bool):
         diags.append(Diagnostic(path, key_lines.get("target", 1), 1, "error",
-                                f"target: must be true or false, not {target!r}"))
+                                f"target: must be true or false, not {brief(target)}"))
         target = False
     why = data.get("why")
     if why is not None and (isinstance(why, (dict, list, bool))):
         diags.append(Diagnostic(path, key_lines.get("why", 1), 1, "error",
-                                f"why: must be text, not {why!r}"))
+                                f"why: must be text, not {brief(why)}"))
         why = None
     company = Company(path=path, name=name.strip(), target=target, meta=data,
                       why=str(why).strip() or None if why is not None else None)

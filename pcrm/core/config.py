@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pcrm.core import yamlload
 from pcrm.core.errors import ConfigError
 from pcrm.core.kinds import DEFAULT_KINDS, KIND_KEYS, Kind, KindError, kind_from_spec, unknown_kind
+from pcrm.core.safetext import brief
 from pcrm.core.timeutil import Duration, parse_cadence, parse_duration
 
 CONFIG_NAME = ".pcrm.yaml"
@@ -94,19 +95,19 @@ def unknown_stage(stage: str, config: Config) -> str:
 
 def _string(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a non-empty string, not {value!r}")
+        raise ValueError(f"must be a non-empty string, not {brief(value)}")
     return value.strip()
 
 
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {value!r}")
+        raise ValueError(f"must be true or false, not {brief(value)}")
     return value
 
 
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 100:
-        raise ValueError(f"must be a whole number from 1 to 100, not {value!r}")
+        raise ValueError(f"must be a whole number from 1 to 100, not {brief(value)}")
     return value
 
 
@@ -119,7 +120,7 @@ def _timezone(value: Any) -> tuple[dt.tzinfo, str]:
     try:
         return ZoneInfo(name), name
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Europe/Paris)") from None
+        raise ValueError(f"unknown time zone {brief(name)} (use an IANA name like Europe/Paris)") from None
 
 
 def _workdays(value: Any) -> frozenset[int]:
@@ -129,7 +130,7 @@ def _workdays(value: Any) -> frozenset[int]:
         word = str(item).strip().lower() if isinstance(item, str) else ""
         found = [n for n, name in enumerate(WEEKDAYS) if len(word) >= 3 and name.startswith(word)]
         if len(found) != 1:
-            raise ValueError(f"{item!r} is not a day of the week (use e.g. [mon, tue, wed, "
+            raise ValueError(f"{brief(item)} is not a day of the week (use e.g. [mon, tue, wed, "
                              "thu, fri])")
         days.add(found[0])
     if not days:
@@ -141,7 +142,7 @@ def _holidays(value: Any) -> frozenset[dt.date]:
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, dt.date) or isinstance(item, dt.datetime):
-            raise ValueError(f"must be a list of dates YYYY-MM-DD, not {item!r}")
+            raise ValueError(f"must be a list of dates YYYY-MM-DD, not {brief(item)}")
     return frozenset(items)
 
 
@@ -292,7 +293,7 @@ def _words(value: Any, key: str, lines: dict[tuple, int], path: str, *,
         word = str(item).strip().lower() if isinstance(item, (str, int)) \
             and not isinstance(item, bool) else ""
         if not re.fullmatch(r"[^\W_][\w-]*", word):
-            raise _fail(key, f"{item!r} is not one word (letters, digits, - or _)", lines, path)
+            raise _fail(key, f"{brief(item)} is not one word (letters, digits, - or _)", lines, path)
         if word in words:
             raise _fail(key, f"'{word}' is listed twice", lines, path)
         words.append(word)

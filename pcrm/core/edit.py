@@ -69,10 +69,26 @@ def set_front_matter_key(raw: bytes, key: str, value: str, path: str = "") -> by
         line = lines[index]
         cr = b"\r" if line.endswith(b"\r") else b""
         body = line[:len(line) - len(cr)]
-        comment = re.search(rb"[ \t]+#.*$", body[match.end():])
-        tail = comment.group(0) if comment else b""
+        tail = _comment_of(body[match.end():])
         lines[index] = match.group(0) + b" " + encoded + tail + cr
         return bom + b"\n".join(lines)
     new_line = key.encode() + b": " + encoded + (b"\r" if nl == b"\r\n" else b"")
     lines.insert(end, new_line)
     return bom + b"\n".join(lines)
+
+
+def _comment_of(value: bytes) -> bytes:
+    """The trailing ``  # comment`` of a front-matter line's value, spaces included.
+
+    A scan, not ``[ \t]+#.*$``: that pattern retries every space of a long run
+    and is quadratic on a line of spaces.
+    """
+    hash_at = value.find(b" #")
+    tab_at = value.find(b"\t#")
+    found = min((at for at in (hash_at, tab_at) if at >= 0), default=-1)
+    if found < 0:
+        return b""
+    start = found
+    while start > 0 and value[start - 1:start] in (b" ", b"\t"):
+        start -= 1
+    return value[start:]

@@ -7,6 +7,8 @@ The command line turns them into ``Error: ...`` in exactly one place
 """
 from __future__ import annotations
 
+from pcrm.core.safetext import clean_line
+
 
 class PcrmError(Exception):
     """Base class: a problem the user can fix, reported as one line."""
@@ -24,7 +26,7 @@ class PcrmError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = self.path
+            where = clean_line(self.path)  # one line, whatever the file is called
             if self.line:
                 where += f":{self.line}"
                 if self.col:

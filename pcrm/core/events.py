@@ -23,6 +23,7 @@ from typing import Any
 
 from pcrm.core.config import Config, unknown_kind
 from pcrm.core.model import MEETING, Block, Diagnostic, EventNote, Mention, ParsedFile
+from pcrm.core.safetext import brief
 from pcrm.core import yamlload
 from pcrm.core.parse import decode_text, split_front_matter
 from pcrm.core.timeutil import parse_clock, parse_iso_date
@@ -130,14 +131,14 @@ def _people(key: str, value: Any, line: int, lines: list[str],
     elif isinstance(value, list):
         items = value
     else:
-        problem(key, f"must be a list of contacts, not {value!r}")
+        problem(key, f"must be a list of contacts, not {brief(value)}")
         return []
     found = []
     for item in items:
         if isinstance(item, str) and not item.strip():
             continue  # an empty placeholder, or "a, , b"
         if not isinstance(item, str):
-            problem(key, f"must be a list of contacts (ids or names), not {item!r}")
+            problem(key, f"must be a list of contacts (ids or names), not {brief(item)}")
             continue
         ref = link_target(item.strip().removeprefix("[[").removesuffix("]]").split("|")[0])
         where_line, col = line, 1
@@ -185,7 +186,7 @@ def parse_event(path: str, raw: bytes, config: Config) -> ParsedFile:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             expect = value
         else:
-            problem("expect", f"must be a date YYYY-MM-DD, not {value!r}")
+            problem("expect", f"must be a date YYYY-MM-DD, not {brief(value)}")
     blocks, links, title, title_line = scan_body(lines, body_start)
     mentions = (_people("with", data.get("with"), key_lines.get("with", 2), lines, problem)
                 + _people("skip", data.get("skip"), key_lines.get("skip", 2), lines, problem)
@@ -242,7 +243,7 @@ def _event_date(path: str, data: dict, problem: Any) -> dt.date | None:
         return from_name
     value = data["date"]
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        problem("date", f"must be a date YYYY-MM-DD, not {value!r}")
+        problem("date", f"must be a date YYYY-MM-DD, not {brief(value)}")
         return None
     if from_name is not None and from_name != value:
         problem("date", f"{value.isoformat()} differs from the file name's "

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from pcrm.core.safetext import clean_line
 from pcrm.core.timeutil import Duration
 
 MEETING, OUTBOUND, INBOUND, NEWS, NOTE = "meeting", "outbound", "inbound", "news", "note"
@@ -58,7 +59,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # One line whatever the file is called (a name may hold a newline).
+        return (f"{clean_line(self.path)}:{self.line}:{self.col}: {self.severity}: "
+                f"{clean_line(self.message)}")
 
     @property
     def is_error(self) -> bool:

@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pcrm.core.safetext import brief
+
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([hdwmy])\s*$")
 _APPROX_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 31, "y": 366}
 # Dates a person means, with room for any window or cadence: no date overflow.
@@ -64,17 +66,17 @@ def _days_in_month(year: int, month: int) -> int:
 def parse_duration(text: object, *, units: str = "hdwmy") -> Duration:
     """Parse ``30d`` / ``2w`` / ``3m`` / ``1y`` / ``24h``; raise ValueError."""
     if isinstance(text, bool) or not isinstance(text, (str, int)):
-        raise ValueError(f"{text!r} is not a duration (use e.g. 30d, 2w, 3m, 1y)")
+        raise ValueError(f"{brief(text)} is not a duration (use e.g. 30d, 2w, 3m, 1y)")
     match = _DURATION.match(str(text))
     if not match or match.group(2) not in units:
         allowed = ", ".join(f"N{u}" for u in units)
-        raise ValueError(f"{text!r} is not a duration (use {allowed})")
+        raise ValueError(f"{brief(text)} is not a duration (use {allowed})")
     amount = int(match.group(1))
     if amount == 0:
-        raise ValueError(f"{text!r} is not a duration (it must be more than zero)")
+        raise ValueError(f"{brief(text)} is not a duration (it must be more than zero)")
     unit = match.group(2)
     if amount * _APPROX_DAYS[unit] > 36_600:
-        raise ValueError(f"{text!r} is too long (at most 100 years)")
+        raise ValueError(f"{brief(text)} is too long (at most 100 years)")
     return Duration(amount, unit)
 
 
@@ -90,7 +92,7 @@ def parse_cadence(value: object) -> Duration | None:
 def parse_iso_date(text: str) -> dt.date:
     """A strict ``YYYY-MM-DD`` date; ValueError names the problem."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+        raise ValueError(f"{brief(text)} is not a date (use YYYY-MM-DD)")
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
@@ -126,7 +128,7 @@ def parse_when(text: str, today: dt.date, *, future: bool) -> dt.date:
         return _subtract(today, duration)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise ValueError(
-            f"{text!r} is not a date (use YYYY-MM-DD, today, yesterday, tomorrow, 3d, +2w)")
+            f"{brief(text)} is not a date (use YYYY-MM-DD, today, yesterday, tomorrow, 3d, +2w)")
     return parse_iso_date(text)  # date-shaped: its error says what is wrong (2026-02-30)
 
 
@@ -141,5 +143,5 @@ def parse_clock(text: str) -> dt.time:
     """``HH:MM`` (24-hour); ValueError otherwise."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValueError(f"{text!r} is not a time (use HH:MM, 00:00 to 23:59)")
+        raise ValueError(f"{brief(text)} is not a time (use HH:MM, 00:00 to 23:59)")
     return dt.time(int(match.group(1)), int(match.group(2)))

@@ -11,7 +11,12 @@ what the user typed is what they get:
   sexagesimal), no octal or binary;
 - ``YYYY-MM-DD`` is a date; a date that does not exist is a :class:`YamlError`;
 - a key given twice is an error naming both lines;
-- no explicit tags: ``!!python/...`` (or any ``!!tag``) never builds anything.
+- no explicit tags: ``!!python/...`` (or any ``!!tag``) never builds anything;
+- no aliases (``*name``): a personal CRM has no use for them, and they are how
+  a few hundred bytes expand to gigabytes;
+- at most :data:`MAX_DEPTH` levels of nesting, checked on the parser's events
+  before anything is composed (libyaml's composer recurses in C and would
+  crash the process on 30,000 ``[``).
 
 Errors are :class:`YamlError` with a 1-based line and column relative to the
 text given; callers add the offset of the front-matter in the file.
@@ -26,6 +31,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from pcrm.core.safetext import brief
 from pcrm.core.timeutil import MAX_YEAR, MIN_YEAR
 
 try:  # libyaml makes loading several times faster; fall back without it.
@@ -55,6 +61,11 @@ class YamlError(Exception):
         self.message = message
         self.line = line
         self.col = col
+
+
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings accepted (a contact needs three)."""
+NESTED_TOO_DEEPLY = "nested too deeply"
 
 
 class StrictResolver(BaseResolver):
@@ -162,7 +173,7 @@ class _Builder:
                 line = key_node.start_mark.line + 1 + self.offset
                 if name in seen:
                     self.path = (path or ()) + (name,)
-                    self.note(self.fail(key_node, f"duplicate key {name!r} (first on line "
+                    self.note(self.fail(key_node, f"duplicate key {brief(name)} (first on line "
                                                   f"{seen[name]}, again on line {line})"))
                     continue
                 seen[name] = line
@@ -238,7 +249,52 @@ def _explain(problem: str, text: str, index: int | None) -> str:
 
 
 def _clip(value: str) -> str:
-    return repr(value) if len(value) <= 30 else repr(value[:30]) + "..."
+    return brief(value)
+
+
+_NESTER = re.compile(r"[\[{]|[-?:](?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth, from characters alone (no parsing).
+
+    Each level of nesting needs one of these characters: ``[`` or ``{`` for a
+    flow collection, ``-`` or ``?`` or ``:`` before a space or a line end for a
+    block one (so the dashes of dates and the colons of URLs do not count).
+    """
+    return 1 + len(_NESTER.findall(text))
+
+
+def _check_shape(text: str, line_offset: int) -> None:
+    """Refuse aliases and nesting deeper than :data:`MAX_DEPTH` before composing.
+
+    The parser's events come from a state machine, not recursion, so this walk
+    is safe on any input; it only runs when the text could hold either problem.
+    """
+    if "*" not in text and _depth_bound(text) <= MAX_DEPTH:
+        return
+    parser = StrictLoader(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError(f"YAML aliases ({brief('*' + str(event.anchor))[1:-1]}) "
+                                "are not allowed; write the value out",
+                                event.start_mark.line + 1 + line_offset,
+                                event.start_mark.column + 1)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"{NESTED_TOO_DEEPLY} (more than {MAX_DEPTH} levels)",
+                                    event.start_mark.line + 1 + line_offset,
+                                    event.start_mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        parser.dispose()
 
 
 def _short(tag: str) -> str:
@@ -264,8 +320,10 @@ def load_with_lines(text: str, line_offset: int = 0,
     With *problems*, bad values do not stop the load: each is noted there as
     (path of the key, error) and the key is left out of the result.
     """
-    loader = StrictLoader(text)
+    loader = None
     try:
+        _check_shape(text, line_offset)
+        loader = StrictLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -292,4 +350,5 @@ def load_with_lines(text: str, line_offset: int = 0,
     except RecursionError:
         raise YamlError("YAML nested too deeply", 1 + line_offset) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

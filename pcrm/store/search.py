@@ -18,6 +18,8 @@ from pcrm.core.snapshot import Snapshot
 from pcrm.store.files import read_file
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Heading marks; [ \t] rather than \s, which spans lines and made this quadratic.
+_HASHES = re.compile(r"^[ \t]*#+[ \t]*", re.MULTILINE)
 
 
 @dataclass
@@ -60,7 +62,7 @@ def best_interaction(contact: Contact, words: list[str]) -> Interaction | None:
 
 
 def _snippet(text: str, words: list[str], width: int = 70) -> str:
-    flat = " ".join(re.sub(r"(?m)^\s*#+\s*", "", text).split())
+    flat = " ".join(_HASHES.sub("", text).split())
     lowered = flat.casefold()
     positions = [lowered.find(word) for word in words if lowered.find(word) >= 0]
     start = max(0, min(positions) - 20) if positions else 0
