@@ -27,6 +27,9 @@ for _name in ("maxlist", "maxtuple", "maxdict", "maxset", "maxfrozenset", "maxde
 # C0 controls except tab and newline, DEL, and C1 controls (0x9b is a one-byte CSI).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # The colour and weight codes that click.style writes, and nothing else.
+# For whole outputs: a carriage return that ends a line (CRLF formats such as
+# vCard) is kept; one that would rewrite the line is not.
+_OUTPUT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # One code per sequence, as click.style writes them; never 8 (concealed text).
 _OWN_STYLE = re.compile(r"\x1b\[(?:[0-579]|2[1-79]|3[0-79]|4[0-79]|9[0-7]|10[0-7]"
                         r"|[34]8;5;[0-9]{1,3}|[34]8;2;[0-9]{1,3};[0-9]{1,3};[0-9]{1,3})m")
@@ -60,16 +63,16 @@ def clean_line(text: str) -> str:
 
 
 def clean_output(text: str) -> str:
-    """Like :func:`clean`, but pcrm's own colour codes pass (see ``click.style``)."""
-    if "\x1b" not in text:
-        return clean(text)
+    """Like :func:`clean`, but pcrm's own colour codes and CRLF line ends pass."""
+    if not _OUTPUT_CONTROL.search(text):
+        return text
     parts = []
     last = 0
     for match in _OWN_STYLE.finditer(text):
-        parts.append(clean(text[last:match.start()]))
+        parts.append(_OUTPUT_CONTROL.sub(_stand_in, text[last:match.start()]))
         parts.append(match.group(0))
         last = match.end()
-    parts.append(clean(text[last:]))
+    parts.append(_OUTPUT_CONTROL.sub(_stand_in, text[last:]))
     return "".join(parts)
 
 
