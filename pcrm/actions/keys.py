@@ -16,6 +16,7 @@ from pcrm.core.errors import RefusedEdit
 from pcrm.core.model import Contact
 from pcrm.core.parse import parse_contact
 from pcrm.store.files import read_for_edit, write_atomic
+from pcrm.store.locks import locked
 from pcrm.store.vault import resolve_contacts
 
 DATE_KEYS = ("snooze", "follow_up")
@@ -45,15 +46,18 @@ def set_key(root: Path, config: Config, contact: Contact | str, key: str, value:
     person = resolve_contacts(root, config, [contact], must_parse=True)[0]
     committing.prepare(root, commit)
     target = root / person.path
-    old = read_for_edit(target)
-    new = set_front_matter_key(old, key, value.isoformat(), person.path)
-    # Refuse an edit that would not read back as exactly this value (a key
-    # written in an unusual way, a flow-style front-matter...).
-    after = parse_contact(person.path, new, config)
-    if after.contact is None or not after.ok or getattr(after.contact, key) != value:
-        raise RefusedEdit(f"cannot set '{key}:' here without changing more than that line; "
-                          "edit it by hand; nothing was written", path=person.path)
-    write_atomic(target, new, expected=old)
+    # Locked from the read to the write: a second pcrm run waits, then edits
+    # what this one wrote, so neither change is lost.
+    with locked(root, [person.path]):
+        old = read_for_edit(target)
+        new = set_front_matter_key(old, key, value.isoformat(), person.path)
+        # Refuse an edit that would not read back as exactly this value (a key
+        # written in an unusual way, a flow-style front-matter...).
+        after = parse_contact(person.path, new, config)
+        if after.contact is None or not after.ok or getattr(after.contact, key) != value:
+            raise RefusedEdit(f"cannot set '{key}:' here without changing more than that "
+                              "line; edit it by hand; nothing was written", path=person.path)
+        write_atomic(target, new, expected=old)
     message = MESSAGES[key].format(name=person.name, date=value.isoformat())
     made = committing.commit_written(root, [person.path], message) if commit else None
     return KeySet(person.path, f"{key}: {value.isoformat()}", message, made)

@@ -59,6 +59,7 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
     survives restarts; *renew* replaces it, revoking the old URL.
     """
     from pcrm.store.files import REPLACE, write_atomic
+    from pcrm.store.paths import private_folder
 
     path = folder / TOKEN_FILE
     if not renew:
@@ -72,7 +73,7 @@ def load_token(folder: Path, *, renew: bool = False) -> str:
             return token
     token = secrets.token_urlsafe(24)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         write_atomic(path, (token + "\n").encode("ascii"), expected=REPLACE, mode=0o600)
     except (OSError, WriteError) as exc:
         raise ServeError(f"cannot write the token file {path}: {exc.strerror or exc}") from None

@@ -27,6 +27,7 @@ import secrets
 from pathlib import Path
 
 from pcrm.store.files import REPLACE, write_atomic
+from pcrm.store.paths import private_folder
 
 STATE_FILE = "feed-state.json"
 SECRET_FILE = "feed-secret"
@@ -131,7 +132,7 @@ class SequenceState:
 
 def make_private_folder(folder: Path) -> None:
     """Create *folder* (and its parents) readable by the user alone."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(folder)
 
 
 def load_secret(folder: Path) -> bytes:

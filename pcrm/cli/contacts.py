@@ -11,7 +11,9 @@ from pcrm.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pcrm.core.errors import GitError, PcrmError, ProblemsFound, UsageError
 
 
-GITIGNORE = "# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
+GITIGNORE = ("# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
+             "# A write that was killed half-way leaves a temporary file; never commit one.\n"
+             "*.pcrm-tmp\n")
 
 
 @cli.command()

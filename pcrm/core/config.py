@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -313,15 +314,44 @@ def _apply_roles(config: Config, value: Any, lines: dict[tuple, int], path: str)
         config.role_words[group] = _words(words, key, lines, path)
 
 
-def load_config(vault: Path) -> Config:
-    """Read ``.pcrm.yaml`` under *vault* (a missing file means all defaults)."""
-    file = vault / CONFIG_NAME
+MAX_CONFIG_BYTES = 256 * 1024  # a config is a screenful; a cloned repo may ship anything
+
+
+def _read_config_bytes(file: Path) -> bytes | None:
+    """The config's bytes (None if there is none): a regular file, at most 256 KB.
+
+    A cloned repository can ship ``.pcrm.yaml`` as a link to ``/dev/zero``, to
+    ``/dev/urandom`` or to a FIFO: opened without blocking and checked with
+    ``fstat`` before a byte is read, so none of them hangs or fills memory.
+    """
     try:
-        raw = file.read_bytes()
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        return Config()
+        return None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError("not a regular file (a device, a FIFO or a folder); "
+                              "pcrm reads its config only from a regular file", path=CONFIG_NAME)
+        raw = os.read(fd, MAX_CONFIG_BYTES + 1)
+        if info.st_size > MAX_CONFIG_BYTES or len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"too large ({max(info.st_size, len(raw)) // 1024} KB; "
+                              f"the limit is {MAX_CONFIG_BYTES // 1024} KB)", path=CONFIG_NAME)
+        return raw
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
+    finally:
+        os.close(fd)
+
+
+def load_config(vault: Path) -> Config:
+    """Read ``.pcrm.yaml`` under *vault* (a missing file means all defaults)."""
+    raw = _read_config_bytes(vault / CONFIG_NAME)
+    if raw is None:
+        return Config()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -8,12 +8,14 @@ leaves half a file or loses the user's words.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from pcrm.core.config import Config
 from pcrm.core.errors import ConflictError, WriteError
 from pcrm.core.model import Diagnostic, ParsedFile
+from pcrm.core.parse import MAX_FILE_BYTES
 from pcrm.core.records import parse_one
 
 
@@ -24,13 +26,61 @@ def read_file(path: str, absolute: str | Path, config: Config, *, full: bool = F
     Contacts are summarized (see :func:`pcrm.core.records.summarize`) unless *full*.
     """
     try:
-        with open(absolute, "rb") as handle:
-            raw = handle.read()
+        raw = read_bounded(absolute, MAX_FILE_BYTES)  # the size is checked before reading
+    except FileTooLarge as exc:
+        message = (f"file is too large ({exc.size / (1024 * 1024):.1f} MB; "
+                   "the limit is 1 MB)")
+    except NotRegularFile:
+        message = "not a regular file; skipped"
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error",
-                                                        f"cannot read file: {reason}")])
-    return parse_one(path, raw, config, full=full)
+        message = f"cannot read file: {exc.strerror or exc}"
+    else:
+        return parse_one(path, raw, config, full=full)
+    return ParsedFile(path, diagnostics=[Diagnostic(path, 1, 1, "error", message)])
+
+
+class NotRegularFile(OSError):
+    """A path names a device, a FIFO, a socket or a folder, not a regular file."""
+
+
+class FileTooLarge(OSError):
+    """A file is over the size pcrm reads; ``size`` is its size in bytes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"file is too large ({size / (1024 * 1024):.1f} MB)")
+        self.size = size
+
+
+def read_bounded(path: str | Path, limit: int) -> bytes:
+    """The bytes of the regular file at *path*, refused before reading if over *limit*.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked
+    with ``fstat`` on the open file, so a link to ``/dev/zero`` or a huge sparse
+    file costs nothing; at most *limit* + 1 bytes are ever read, in case the
+    file grows meanwhile. Raises :class:`NotRegularFile`, :class:`FileTooLarge`
+    or another :class:`OSError`.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{path}: not a regular file")
+        if info.st_size > limit:
+            raise FileTooLarge(info.st_size)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise FileTooLarge(len(data))
+        return data
+    finally:
+        os.close(fd)
 
 
 def read_for_edit(target: Path) -> bytes:
@@ -89,8 +139,9 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
     """
     target = Path(os.path.realpath(target))
     folder = target.parent
+    remove_stale_temporaries(folder, target.name)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pcrm-tmp", dir=folder)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write in {folder}: {exc.strerror}", path=str(target)) from None
     try:
@@ -107,9 +158,8 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
                 os.umask(mask)
                 mode = 0o666 & ~mask
         os.chmod(temp, mode)
-        if expected is not REPLACE:
-            _refuse_if_changed(target, expected)  # type: ignore[arg-type]
         if expected is None:
+            _refuse_if_changed(target, None)
             # Never overwrite a file that appeared meanwhile: link fails if it exists.
             os.link(temp, target)
             os.unlink(temp)
@@ -117,6 +167,15 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
             if target.exists() and (not os.access(target, os.W_OK)
                                     or not target.stat().st_mode & 0o222):
                 raise WriteError("file is read-only; nothing was changed", path=str(target))
+            seen = None
+            if expected is not REPLACE:
+                seen = _refuse_if_changed(target, expected)  # type: ignore[arg-type]
+            # Once more, as close to the rename as the OS allows: an editor that
+            # saved meanwhile (by rename, or in place) changed the inode, size,
+            # mtime or ctime. What remains is the gap between this stat and the
+            # rename, microseconds (see docs/hardening.md).
+            if seen is not None and _identity(os.stat(target)) != seen:
+                raise ConflictError(CHANGED, path=str(target))
             os.replace(temp, target)
     except FileExistsError:
         _cleanup(temp)
@@ -130,16 +189,50 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
         raise
 
 
-def _refuse_if_changed(target: Path, expected: bytes | None) -> None:
+CHANGED = ("file changed on disk since pcrm read it (saved in an editor?); "
+           "nothing was written, run the command again")
+TEMP_SUFFIX = ".pcrm-tmp"
+"""Every temporary file pcrm writes ends so; ``pcrm init``'s .gitignore ignores them."""
+STALE_SECONDS = 600
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _refuse_if_changed(target: Path, expected: bytes | None
+                       ) -> tuple[int, int, int, int, int] | None:
+    """Refuse unless *target* holds *expected*; the identity of the file compared."""
     try:
-        current = target.read_bytes()
+        with open(target, "rb") as handle:
+            seen = _identity(os.fstat(handle.fileno()))
+            current: bytes | None = handle.read()
     except FileNotFoundError:
-        current = None
+        current, seen = None, None
     if current != expected:
         if expected is None:
             raise ConflictError("file already exists; nothing was written", path=str(target))
-        raise ConflictError("file changed on disk since pcrm read it (saved in an editor?); "
-                            "nothing was written, run the command again", path=str(target))
+        raise ConflictError(CHANGED, path=str(target))
+    return seen
+
+
+def remove_stale_temporaries(folder: Path, name: str, *, now: float | None = None) -> None:
+    """Remove temporary files of *name* left by a run that was killed (older than 10 min).
+
+    A live run holds its temporary file for milliseconds, so an old one is a
+    leftover; they are git-ignored, but should not pile up.
+    """
+    import glob  # noqa: PLC0415 - only when writing
+    import time  # noqa: PLC0415
+
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    for temp in glob.glob(os.path.join(glob.escape(str(folder)),
+                                       glob.escape(f".{name}.") + "*" + TEMP_SUFFIX)):
+        try:
+            if os.lstat(temp).st_mtime < limit:
+                os.unlink(temp)
+        except OSError:
+            pass
 
 
 def _cleanup(temp: str) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 import sqlite3
 import sys
 import threading
@@ -133,14 +134,15 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
 
 def open_index(root: Path, config: Config) -> Index | None:
     """Open (creating or rebuilding as needed) the vault's index; None if impossible."""
-    from pcrm.store.paths import state_dir
+    from pcrm.store.paths import private_file, private_folder, state_dir
 
     folder = state_dir(root)
     file = folder / DB_NAME
     stamp = fingerprint(config)
     for attempt in (1, 2):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
+            private_file(file)  # SQLite gives its -wal and -shm files the same mode
             return Index(_connect(file, stamp), stamp)
         except sqlite3.DatabaseError:
             if attempt == 2:
@@ -246,6 +248,12 @@ def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, Encoded]]:
             for path, absolute in todo]
 
 
+def _quiet_worker() -> None:
+    """In the helper process: Ctrl-C is the parent's to handle (it stops the helper);
+    left to the default, the helper printed a ``ForkPoolWorker`` traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _parse_many(todo: list[tuple[str, str]], config: Config
                 ) -> tuple[dict[str, ParsedFile], dict[str, Encoded]]:
     """Parse *todo*; with many files, a forked second process takes half of them.
@@ -262,7 +270,7 @@ def _parse_many(todo: list[tuple[str, str]], config: Config
         global _WORKER_CONFIG
         _WORKER_CONFIG = config
         try:
-            pool = multiprocessing.get_context("fork").Pool(1)
+            pool = multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker)
             half = len(todo) // 2
             there, here = todo[:half], todo[half:]
             pending = pool.apply_async(_parse_encoded, (there,))
@@ -270,18 +278,20 @@ def _parse_many(todo: list[tuple[str, str]], config: Config
             pool, here, there = None, todo, []
     parsed = {}
     encoded = {}
-    for path, absolute in here:
-        result, fts = _parse_fresh(path, absolute, config)
-        parsed[path] = result
-        encoded[path] = _encoded(result, fts)
-    if pool is not None:
-        try:
-            encoded.update(pending.get())
-        except Exception:  # noqa: BLE001 - the helper died: parse its share here
-            for path, absolute in there:
-                parsed[path], fts = _parse_fresh(path, absolute, config)
-                encoded[path] = _encoded(parsed[path], fts)
-        finally:
+    try:
+        for path, absolute in here:
+            result, fts = _parse_fresh(path, absolute, config)
+            parsed[path] = result
+            encoded[path] = _encoded(result, fts)
+        if pool is not None:
+            try:
+                encoded.update(pending.get())
+            except Exception:  # noqa: BLE001 - the helper died: parse its share here
+                for path, absolute in there:
+                    parsed[path], fts = _parse_fresh(path, absolute, config)
+                    encoded[path] = _encoded(parsed[path], fts)
+    finally:  # also on Ctrl-C: no helper outlives the command
+        if pool is not None:
             pool.terminate()
     return parsed, encoded
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pcrm.core.errors import ConflictError
-from pcrm.store.paths import state_dir
+from pcrm.store.paths import private_folder, state_dir
 
 WAIT_SECONDS = 10.0
 
@@ -32,6 +32,7 @@ def locked(root: Path, paths: Iterable[str], *, timeout: float = WAIT_SECONDS
 
     folder = state_dir(root) / "locks"
     try:
+        private_folder(folder.parent)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         yield

@@ -34,3 +34,32 @@ def _digest(root: Path) -> str:
     import hashlib  # noqa: PLC0415 - not needed for vaults in a Git repository
 
     return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+
+
+def private_folder(folder: Path) -> Path:
+    """Create *folder* (and a missing ``pcrm`` parent) readable by the user alone: 0700.
+
+    The index holds the notes of every contact: on a shared machine the cache
+    must not be world-readable. A folder an earlier version created with the
+    default 0755 is tightened; one that is not the user's is left alone.
+    """
+    if folder.parent.name == "pcrm" and not folder.parent.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        info = folder.stat()
+        if info.st_mode & 0o077 and info.st_uid == os.getuid():
+            folder.chmod(0o700)
+    except OSError:
+        pass
+    return folder
+
+
+def private_file(file: Path) -> None:
+    """Create *file* empty if missing, and make it readable by the user alone: 0600."""
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)

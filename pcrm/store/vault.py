@@ -60,16 +60,21 @@ Found = tuple[str, str, "os.stat_result | None"]  # (relative POSIX path, absolu
 def walk(root: Path) -> tuple[list[Found], list[Diagnostic]]:
     """The vault's files as (relative POSIX path, absolute path, stat), sorted, plus problems.
 
-    Follows symbolic links to folders once; a link that leads back into a folder
-    already visited (a loop) is reported and skipped, and so are names that are
+    Follows symbolic links that stay inside the vault, to folders once; a link
+    out of the vault, or back into a folder already visited (a loop), is
+    reported and skipped, and so are names that are
     not UTF-8 and things that are not regular files (a FIFO would block a read).
     The stat is None when it failed (reading the file then reports why).
     """
     found: list[Found] = []
     problems: list[Diagnostic] = []
+    inside = os.path.realpath(root)
     for top in (CONTACTS, COMPANIES, EVENTS):
         base = root / top
         if not base.is_dir():
+            continue
+        if base.is_symlink() and _outside(base, inside):
+            problems.append(Diagnostic(top, 1, 1, "warning", OUTSIDE))
             continue
         seen: set[tuple[int, int]] = set()
         stack = [(top, base)]
@@ -78,7 +83,7 @@ def walk(root: Path) -> tuple[list[Found], list[Diagnostic]]:
             entries = _entries(rel, folder, seen, problems)
             for entry in entries:
                 child = f"{rel}/{entry.name}"
-                kind = _classify(child, entry, problems)
+                kind = _classify(child, entry, problems, inside)
                 if kind is _FOLDER:
                     stack.append((child, Path(entry.path)))
                 elif kind is not _SKIP:
@@ -105,8 +110,21 @@ def _entries(rel: str, folder: Path, seen: set[tuple[int, int]],
 _FOLDER, _SKIP = object(), object()
 
 
-def _classify(child: str, entry: os.DirEntry, problems: list[Diagnostic]) -> object:
-    """:data:`_FOLDER`, :data:`_SKIP`, or a Markdown file's stat (None if stat failed)."""
+OUTSIDE = "symbolic link to a place outside the vault; skipped"
+
+
+def _outside(path: str | Path, inside: str) -> bool:
+    real = os.path.realpath(path)
+    return real != inside and not real.startswith(inside.rstrip(os.sep) + os.sep)
+
+
+def _classify(child: str, entry: os.DirEntry, problems: list[Diagnostic],
+              inside: str) -> object:
+    """:data:`_FOLDER`, :data:`_SKIP`, or a Markdown file's stat (None if stat failed).
+
+    *inside* is the vault's real path: a symbolic link that leads out of it
+    (``contacts/x -> /`` would walk the whole disk) is reported and skipped.
+    """
     if entry.name.startswith("."):
         return _SKIP
     try:
@@ -114,6 +132,9 @@ def _classify(child: str, entry: os.DirEntry, problems: list[Diagnostic]) -> obj
     except OSError:
         is_dir = False
     if not is_dir and not entry.name.endswith(".md"):
+        return _SKIP
+    if entry.is_symlink() and _outside(entry.path, inside):
+        problems.append(Diagnostic(child, 1, 1, "warning", OUTSIDE))
         return _SKIP
     try:
         entry.name.encode("utf-8")
