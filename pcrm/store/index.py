@@ -252,6 +252,28 @@ def _quiet_worker() -> None:
     """In the helper process: Ctrl-C is the parent's to handle (it stops the helper);
     left to the default, the helper printed a ``ForkPoolWorker`` traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _start_helper(todo: list[tuple[str, str]], config: Config) -> tuple[Any, Any] | None:
+    """Fork a helper process parsing *todo*: (pool, pending result), or None if impossible.
+
+    Ctrl-C is held back while forking: the helper starts with it blocked (then
+    ignores it), and the caller gets the pool before the interrupt arrives, so
+    it can always stop the helper (a helper left behind kept the command alive).
+    """
+    import multiprocessing
+
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+    pool = None
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker)
+        return pool, pool.apply_async(_parse_encoded, (todo,))
+    except OSError:
+        if pool is not None:
+            pool.terminate()
+        return None
 
 
 def _parse_many(todo: list[tuple[str, str]], config: Config
@@ -262,37 +284,34 @@ def _parse_many(todo: list[tuple[str, str]], config: Config
     on Linux and from a single-threaded process (the feed server has threads).
     """
     here, there = todo, []
-    pool = None
-    if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
-            and (os.cpu_count() or 1) > 1 and threading.active_count() == 1):
-        import multiprocessing
-
-        global _WORKER_CONFIG
-        _WORKER_CONFIG = config
-        try:
-            pool = multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker)
-            half = len(todo) // 2
-            there, here = todo[:half], todo[half:]
-            pending = pool.apply_async(_parse_encoded, (there,))
-        except OSError:
-            pool, here, there = None, todo, []
+    helper = None
     parsed = {}
     encoded = {}
     try:
+        if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
+                and (os.cpu_count() or 1) > 1 and threading.active_count() == 1):
+            half = len(todo) // 2
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                helper = _start_helper(todo[:half], config)
+            finally:  # a Ctrl-C held back arrives here, with the helper known
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            if helper is not None:
+                there, here = todo[:half], todo[half:]
         for path, absolute in here:
             result, fts = _parse_fresh(path, absolute, config)
             parsed[path] = result
             encoded[path] = _encoded(result, fts)
-        if pool is not None:
+        if helper is not None:
             try:
-                encoded.update(pending.get())
+                encoded.update(helper[1].get())
             except Exception:  # noqa: BLE001 - the helper died: parse its share here
                 for path, absolute in there:
                     parsed[path], fts = _parse_fresh(path, absolute, config)
                     encoded[path] = _encoded(parsed[path], fts)
     finally:  # also on Ctrl-C: no helper outlives the command
-        if pool is not None:
-            pool.terminate()
+        if helper is not None:
+            helper[0].terminate()
     return parsed, encoded
 
 
