@@ -96,7 +96,12 @@ def test_same_key_edited_on_both_sides_is_caught_by_check(devices: tuple[Path, P
                                                  f"company: Acme\nrole: {role}"))
         git(device, "commit", "--quiet", "-am", f"role {role}")
     assert invoke(laptop, "sync").exit_code == 0
-    assert invoke(phone, "sync").exit_code == 0
+    before = git(laptop, "ls-remote", "origin", "main").stdout
+    synced = invoke(phone, "sync")  # pulls and rebases, then refuses to push
+    assert synced.exit_code == 1
+    assert "does not pass 'pcrm check'" in synced.output
+    assert "duplicate key 'role'" in synced.output and "nothing was pushed" in synced.output
+    assert git(laptop, "ls-remote", "origin", "main").stdout == before
     result = invoke(phone, "check")
     assert result.exit_code == 1
     assert "contacts/jane.md:" in result.output

@@ -162,16 +162,18 @@ def sync(app: App) -> None:
     Runs 'git pull --rebase' then 'git push' on the current branch. Contact
     files merge line by line (see .gitattributes), so two devices that each
     logged an interaction to the same contact sync without a conflict. On a
-    real conflict the rebase is undone and pcrm says what to do.
+    real conflict the rebase is undone and pcrm says what to do. After the
+    rebase the vault is checked: one that does not pass 'pcrm check' (say, a
+    key written twice by two devices) is not pushed.
 
     \b
     Example:
       pcrm log jane email "thank-you" --commit
       pcrm sync
     """
-    from pcrm.git.repo import sync as git_sync  # noqa: PLC0415
+    from pcrm.actions.sync import sync_checked  # noqa: PLC0415
 
-    result = git_sync(app.root)
+    result = sync_checked(app.root, app.today)
     pulled = f"{result.pulled} commit{'s' if result.pulled != 1 else ''}"
     pushed = f"{result.pushed} commit{'s' if result.pushed != 1 else ''}"
     if not result.pulled and not result.pushed:

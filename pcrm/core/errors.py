@@ -95,3 +95,7 @@ class ServeError(PcrmError):
 
 class PublishError(PcrmError):
     """Publishing to a CalDAV calendar failed (authentication, TLS, HTTP, time-out)."""
+
+
+class CheckFailed(PcrmError):
+    """The vault does not pass ``pcrm check`` where it must (before ``sync`` pushes)."""

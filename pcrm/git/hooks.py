@@ -1,4 +1,4 @@
-"""Installing and removing pcrm's Git ``pre-commit`` hook.
+"""Installing and removing pcrm's Git ``pre-commit`` and ``pre-merge-commit`` hooks.
 
 The hook goes into the folder ``git rev-parse --git-path hooks`` names, which
 honours ``core.hooksPath`` and linked worktrees. It records the Python that
@@ -9,6 +9,11 @@ A hook the user already had is moved aside to ``pre-commit.pcrm-orig`` and
 still runs first (either one failing blocks the commit); ``uninstall`` moves it
 back untouched, bytes and mode. Installing twice rewrites pcrm's script (a new
 Python path, say) without chaining it to itself.
+
+The same script is installed as ``pre-merge-commit``, which git runs for the
+merges it concludes by itself (``git merge``, ``git pull`` without rebase):
+a union merge of two contact files can give a duplicate key, and such a merge
+commit is checked like any other.
 
 Why no post-merge or post-checkout hook: pcrm keeps no state that a merge or
 checkout could make stale (its cache is keyed by file contents), so such hooks
@@ -26,6 +31,7 @@ from pcrm.git import repo as git
 from pcrm.core.errors import GitError
 
 HOOK_NAME = "pre-commit"
+HOOK_NAMES = (HOOK_NAME, "pre-merge-commit")
 ORIGINAL_SUFFIX = ".pcrm-orig"
 MARKER = "# pcrm-hook: installed by 'pcrm hooks install'"
 
@@ -36,6 +42,7 @@ _TEMPLATE = """\
 # 'pcrm check --staged'. Skip it once with: git commit --no-verify
 python={python}
 vault={vault}
+prefix={prefix}
 
 # The hook that was here before pcrm's runs first, as git would have run it.
 original="$(dirname "$0")/{hook}{suffix}"
@@ -44,9 +51,15 @@ if [ -x "$original" ]; then
 fi
 
 # Git runs hooks from the top of the working tree, so a relative vault path
-# also fits linked worktrees. A repository without the vault's .pcrm.yaml
-# (a shared core.hooksPath) is not a pcrm vault: nothing to check.
-[ -f "$vault/.pcrm.yaml" ] || exit 0
+# also fits linked worktrees. A repository with no .pcrm.yaml for the vault
+# anywhere (working tree, index or HEAD) is not a pcrm vault (a shared
+# core.hooksPath): nothing to check. A commit that deletes it is checked.
+config="$vault/.pcrm.yaml"
+if [ ! -e "$config" ] && [ ! -L "$config" ] \
+        && ! git cat-file -e ":$prefix.pcrm.yaml" 2>/dev/null \
+        && ! git cat-file -e "HEAD:$prefix.pcrm.yaml" 2>/dev/null; then
+    exit 0
+fi
 if [ -x "$python" ]; then
     exec "$python" -m pcrm --vault "$vault" check --staged
 elif command -v pcrm >/dev/null 2>&1; then
@@ -58,9 +71,9 @@ exit 1
 """
 
 
-def hook_path(root: Path) -> Path:
-    """Where the pre-commit hook of the vault's repository lives."""
-    return git.git_path(root, "hooks") / HOOK_NAME
+def hook_path(root: Path, name: str = HOOK_NAME) -> Path:
+    """Where the pre-commit (or another) hook of the vault's repository lives."""
+    return git.git_path(root, "hooks") / name
 
 
 def is_pcrm_hook(path: Path) -> bool:
@@ -71,24 +84,32 @@ def is_pcrm_hook(path: Path) -> bool:
         return False
 
 
-def script(root: Path, python: str | None = None) -> str:
-    """The text of pcrm's hook for the vault at *root*."""
+def script(root: Path, python: str | None = None, name: str = HOOK_NAME) -> str:
+    """The text of pcrm's hook *name* for the vault at *root*."""
     prefix = git.repo_prefix(root).rstrip("/")
     # sys.executable as is, not resolved: a virtualenv's python is a symlink
     # whose target would run without the virtualenv's packages.
+    in_repo = prefix + "/" if prefix else ""
     return _TEMPLATE.format(marker=MARKER, python=shlex.quote(python or sys.executable),
                             vault=shlex.quote("./" + prefix if prefix else "."),
-                            hook=HOOK_NAME, suffix=ORIGINAL_SUFFIX)
+                            prefix=shlex.quote(in_repo) if in_repo else "",
+                            hook=name, suffix=ORIGINAL_SUFFIX)
 
 
 def install(root: Path, python: str | None = None) -> Path:
-    """Install pcrm's pre-commit hook for the vault at *root*; return the hook's path.
+    """Install pcrm's pre-commit and pre-merge-commit hooks for the vault at *root*.
 
-    Also makes ``.gitattributes`` union-merge contact files (see
-    :func:`pcrm.git.ensure_gitattributes`).
+    Returns the pre-commit hook's path. Also makes ``.gitattributes``
+    union-merge contact files (see :func:`pcrm.git.ensure_gitattributes`).
     """
-    hook = hook_path(root)
-    original = hook.with_name(HOOK_NAME + ORIGINAL_SUFFIX)
+    paths = [_install_one(root, name, python) for name in HOOK_NAMES]
+    git.ensure_gitattributes(root)
+    return paths[0]
+
+
+def _install_one(root: Path, name: str, python: str | None) -> Path:
+    hook = hook_path(root, name)
+    original = hook.with_name(name + ORIGINAL_SUFFIX)
     try:
         hook.parent.mkdir(parents=True, exist_ok=True)
         if (hook.exists() or hook.is_symlink()) and not is_pcrm_hook(hook):
@@ -97,26 +118,30 @@ def install(root: Path, python: str | None = None) -> Path:
                                "taken; move one of them away, then install again")
             # A rename keeps the user's hook byte for byte, with its mode.
             os.replace(hook, original)
-        temporary = hook.with_name(f".{HOOK_NAME}.pcrm-tmp")
-        temporary.write_text(script(root, python), encoding="utf-8", newline="\n")
+        temporary = hook.with_name(f".{name}.pcrm-tmp")
+        temporary.write_text(script(root, python, name), encoding="utf-8", newline="\n")
         mode = temporary.stat().st_mode
         temporary.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         os.replace(temporary, hook)
     except OSError as exc:
         raise GitError(f"cannot install the hook in {hook.parent}: "
                        f"{exc.strerror or exc}") from None
-    git.ensure_gitattributes(root)
     return hook
 
 
 def uninstall(root: Path) -> Path | None:
-    """Remove pcrm's pre-commit hook and put back the one it replaced.
+    """Remove pcrm's hooks and put back the ones they replaced.
 
-    Returns the hook path when something was removed, ``None`` when pcrm's
-    hook was not installed. A hook that is not pcrm's is left alone.
+    Returns the pre-commit hook's path when it was removed, ``None`` when
+    pcrm's hook was not installed. A hook that is not pcrm's is left alone.
     """
-    hook = hook_path(root)
-    original = hook.with_name(HOOK_NAME + ORIGINAL_SUFFIX)
+    removed = [_uninstall_one(root, name) for name in HOOK_NAMES]
+    return removed[0]
+
+
+def _uninstall_one(root: Path, name: str) -> Path | None:
+    hook = hook_path(root, name)
+    original = hook.with_name(name + ORIGINAL_SUFFIX)
     if not is_pcrm_hook(hook):
         return None
     try:

@@ -16,7 +16,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Callable
 
 from pcrm.core.errors import GitError
 
@@ -38,6 +38,12 @@ def _environment() -> dict[str, str]:
         value = env.get(name)
         if value and not os.path.isabs(value):
             env[name] = os.path.abspath(value)
+    if env.get("GIT_DIR") and not env.get("GIT_WORK_TREE"):
+        # With GIT_DIR alone git takes the current folder for the top of the
+        # working tree. Git sets GIT_DIR for hooks in a linked worktree and runs
+        # them from the top; pcrm then runs git from the vault folder, which may
+        # be a subfolder: say where the top was, or no pathspec matches.
+        env["GIT_WORK_TREE"] = os.getcwd()
     # Git's messages stay in the user's language (pcrm decides nothing from
     # their wording) and prompts for credentials still reach the terminal;
     # only a pager, which would wait for a key press, is switched off.
@@ -385,11 +391,13 @@ def _rebase_in_progress(root: Path) -> bool:
     return any(git_path(root, name).exists() for name in ("rebase-merge", "rebase-apply"))
 
 
-def sync(root: Path) -> SyncResult:
+def sync(root: Path, before_push: Callable[[], None] | None = None) -> SyncResult:
     """``git pull --rebase`` then ``git push`` on the current branch; never forces.
 
     A conflict aborts the rebase (the branch is left as it was) and raises
     :class:`GitError` saying which files conflict and what to do.
+    *before_push* runs after the rebase, when there is something to push; it
+    raises to refuse the push (the rebased commits stay local).
     """
     repo_prefix(root)
     if not text(run(root, ["remote"])):
@@ -436,6 +444,8 @@ def sync(root: Path) -> SyncResult:
     pulled = _count(root, f"{before}..{after}") if before and after else \
         (_count(root, after) if after else 0)
     pushed = _count(root, "@{upstream}..HEAD")
+    if pushed and before_push is not None:
+        before_push()
     if pushed:
         push = run(root, ["push"], check=False)
         if push.returncode != 0:
