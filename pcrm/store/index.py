@@ -13,6 +13,12 @@ Rules the cache keeps:
   never writes into an index another run rebuilt for another config.
 - A corrupt or foreign cache file is deleted and rebuilt, never trusted; when it
   cannot be written (read-only disk, locked by another run) pcrm just parses.
+  A database another run holds is never deleted: a rebuild waits half a
+  second for it, then this run goes without the index.
+- Every row carries checksums of its records: a record damaged on disk (a
+  flipped bit) is parsed again from its file, never shown.
+- Search rows are found by rowid (``fts_keys``), so re-indexing N changed
+  files costs N lookups, not N scans of the table.
 - Concurrent runs are safe: SQLite's WAL journal, short write transactions, and
   a busy timeout. A file modified in the last two seconds is parsed but not
   cached, so an edit within the same clock tick is never missed.
@@ -38,7 +44,7 @@ from pcrm.core.records import (Brief, Facts, brief_of, facts_from_plain, facts_o
                                parsed_from_record, plain, record_of, summarize)
 from pcrm.store.files import read_file
 
-SCHEMA = 12
+SCHEMA = 13
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
@@ -88,9 +94,11 @@ def fingerprint(config: Config) -> str:
 class Index:
     """An open index database (use :func:`open_index`)."""
 
-    def __init__(self, connection: sqlite3.Connection, stamp: str) -> None:
+    def __init__(self, connection: sqlite3.Connection, stamp: str,
+                 file: Path | None = None) -> None:
         self.db = connection
         self.stamp = stamp
+        self.file = file
 
     def still_ours(self) -> bool:
         """False if another run rebuilt the index for another config meanwhile."""
@@ -109,27 +117,53 @@ def _connect(file: Path, stamp: str) -> sqlite3.Connection:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
         if row is None or row[0] != stamp:
-            db.execute("BEGIN IMMEDIATE")
-            for table in ("files", "blobs", "fts", "derived"):  # derived: pcrm.store.derived
-                db.execute(f"DROP TABLE IF EXISTS {table}")
-            # Keyed like git's index: mtime, size, ctime and inode, so that an
-            # edit that keeps the size and puts the mtime back is still seen.
-            db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                       "size INTEGER, ctime_ns INTEGER, ino INTEGER, brief BLOB, "
-                       "record BLOB, facts BLOB)")
-            db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, "
-                       "PRIMARY KEY (sha, path))")
-            try:
-                db.execute("CREATE VIRTUAL TABLE fts USING fts5(path UNINDEXED, name, company, "
-                           "role, tags, notes, tokenize = 'unicode61 remove_diacritics 2')")
-            except sqlite3.OperationalError:
-                pass  # SQLite without FTS5: search falls back to a scan
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
-            db.execute("COMMIT")
+            _rebuild(db, stamp)
         return db
     except BaseException:
         db.close()
         raise
+
+
+def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
+    """Empty tables for *stamp*. Waits half a second at most for a run holding the
+    database: then it raises "database is locked" and this run goes without."""
+    db.execute("PRAGMA busy_timeout = 500")
+    db.execute("BEGIN IMMEDIATE")
+    for table in ("files", "blobs", "fts", "fts_keys", "derived"):  # derived: pcrm.store.derived
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+    # Keyed like git's index: mtime, size, ctime and inode, so that an edit
+    # that keeps the size and puts the mtime back is still seen. ``sums``
+    # checks the records (see :func:`_sums`): a damaged one is parsed again.
+    db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
+               "size INTEGER, ctime_ns INTEGER, ino INTEGER, brief BLOB, "
+               "record BLOB, facts BLOB, sums BLOB)")
+    db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, sums BLOB, "
+               "PRIMARY KEY (sha, path))")
+    try:
+        # Search rows are found by rowid through fts_keys: deleting by the
+        # UNINDEXED path column scanned the whole table once per changed file.
+        db.execute("CREATE VIRTUAL TABLE fts USING fts5(path UNINDEXED, name, company, "
+                   "role, tags, notes, tokenize = 'unicode61 remove_diacritics 2')")
+        db.execute("CREATE TABLE fts_keys (id INTEGER PRIMARY KEY, path TEXT UNIQUE)")
+    except sqlite3.OperationalError:
+        pass  # SQLite without FTS5: search falls back to a scan
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
+    db.execute("COMMIT")
+    db.execute("PRAGMA busy_timeout = 5000")
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def discard(file: Path) -> None:
+    """Delete a broken database (and its journal): it is rebuilt from the files."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{file}{suffix}")
+        except OSError:
+            pass
 
 
 def open_index(root: Path, config: Config) -> Index | None:
@@ -143,16 +177,13 @@ def open_index(root: Path, config: Config) -> Index | None:
         try:
             private_folder(folder)
             private_file(file)  # SQLite gives its -wal and -shm files the same mode
-            return Index(_connect(file, stamp), stamp)
-        except sqlite3.DatabaseError:
-            if attempt == 2:
+            return Index(_connect(file, stamp), stamp, file)
+        except sqlite3.DatabaseError as exc:
+            if attempt == 2 or _is_busy(exc):
+                # Another run holds it (rebuilding it, say): never delete a
+                # database in use; this run parses without the index.
                 return None
-            # Corrupt or foreign: never trusted, rebuilt from the files.
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    os.unlink(f"{file}{suffix}")
-                except OSError:
-                    pass
+            discard(file)  # corrupt or foreign: never trusted, rebuilt from the files
         except OSError:
             return None
     return None
@@ -325,6 +356,29 @@ class Row(NamedTuple):
     brief: bytes
     record: bytes
     facts: bytes | None  # NULL unless asked for (``check`` needs them, ``status`` not)
+    sums: bytes | None
+
+
+def _sums(path: str, brief: bytes, record: bytes, facts: bytes | None) -> bytes:
+    """Checksums of a row's records: 8 bytes of BLAKE2b each (brief with its path,
+    record, facts). A bit flipped on disk must never reach the user's screen."""
+    from hashlib import blake2b
+
+    return (blake2b(path.encode("utf-8", "surrogateescape") + b"\0" + brief,
+                    digest_size=8).digest()
+            + blake2b(record, digest_size=8).digest()
+            + blake2b(facts or b"", digest_size=8).digest())
+
+
+def _intact(path: str, row: Row) -> bool:
+    """True when the row's records are what was written (facts only if read)."""
+    if not isinstance(row.sums, bytes) or len(row.sums) != 24 \
+            or not isinstance(row.brief, bytes) or not isinstance(row.record, bytes):
+        return False
+    expected = _sums(path, row.brief, row.record, row.facts)
+    if row.facts is None:
+        return expected[:16] == row.sums[:16]
+    return expected == row.sums
 
 
 def _stamp(info: os.stat_result) -> tuple[int, int, int, int]:
@@ -337,7 +391,8 @@ def _read_rows(index: Index, with_facts: bool) -> dict[str, Row] | None:
     extra = "facts" if with_facts else "NULL"
     try:
         return {row[0]: Row._make(row[1:]) for row in index.db.execute(
-            f"SELECT path, mtime_ns, size, ctime_ns, ino, brief, record, {extra} FROM files")}
+            f"SELECT path, mtime_ns, size, ctime_ns, ino, brief, record, {extra}, sums "
+            "FROM files")}
     except sqlite3.DatabaseError:
         return None
 
@@ -377,12 +432,12 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
                 reading.facts[path] = facts_of(reading.parsed[path])
             continue
         row = known.get(path)
-        if row is not None and row[:4] == _stamp(info):
+        if row is not None and row[:4] == _stamp(info) and _intact(path, row):
             try:
                 reading.take(path, row.brief, row.record, row.facts)
                 continue
-            except (ValueError, EOFError, TypeError):
-                pass  # a damaged record: parse the file again
+            except Exception:  # noqa: BLE001 - a record that does not decode: parse again
+                pass
         reading.todo.append((path, absolute))
         reading.stats[path] = info
 
@@ -401,7 +456,8 @@ def _take_parsed(reading: _Reading, config: Config, known: dict[str, Row]
         # (search scans it): only an older row of it is dropped, once.
         info = reading.stats[path]
         if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
-            changed.append(((path, *_stamp(info), item.brief, item.record, item.facts),
+            changed.append(((path, *_stamp(info), item.brief, item.record, item.facts,
+                             _sums(path, item.brief, item.record, item.facts)),
                             path, item.fts))
         else:
             reading.unindexed.append(path)
@@ -421,9 +477,16 @@ def cached_parse(root: Path, config: Config,
     """
     index = open_index(root, config)
     known = _read_rows(index, with_facts) if index is not None else {}
-    if known is None:
-        index.close()  # type: ignore[union-attr]
-        index, known = None, {}
+    if known is None:  # the database is damaged: rebuilt from the files
+        assert index is not None
+        index.close()
+        if index.file is not None:
+            discard(index.file)
+        index = open_index(root, config)
+        known = _read_rows(index, with_facts) if index is not None else {}
+        if known is None:
+            index.close()  # type: ignore[union-attr]
+            index, known = None, {}
     reading = _Reading(with_facts)
     _take_unchanged(reading, found, known, config)
     changed = _take_parsed(reading, config, known) if reading.todo else []
@@ -448,19 +511,29 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
             return
         db.executemany("DELETE FROM files WHERE path = ?",
                        [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (record for record, _path, _fts in changed if record is not None))
         if _has_fts(db):
-            gone = removed + [path for _record, path, _fts in changed]
-            db.executemany("DELETE FROM fts WHERE path = ?", ((p,) for p in gone))
-            db.executemany("INSERT INTO fts VALUES (?, ?, ?, ?, ?, ?)",
-                           (fts for _record, _path, fts in changed if fts is not None))
+            _store_search_rows(db, removed + [path for _record, path, _fts in changed],
+                               [fts for _record, _path, fts in changed if fts is not None])
         db.execute("COMMIT")
     except sqlite3.Error:
         try:
             db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple]) -> None:
+    """Drop the search rows of *gone* paths, then add *rows*: by rowid, so each
+    change costs a lookup, not a scan of the whole table (linear, not quadratic)."""
+    db.executemany("DELETE FROM fts WHERE rowid IN (SELECT id FROM fts_keys WHERE path = ?)",
+                   ((path,) for path in gone))
+    db.executemany("DELETE FROM fts_keys WHERE path = ?", ((path,) for path in gone))
+    db.executemany("INSERT INTO fts_keys (path) VALUES (?)", ((row[0],) for row in rows))
+    db.executemany("INSERT INTO fts (rowid, path, name, company, role, tags, notes) "
+                   "VALUES ((SELECT id FROM fts_keys WHERE path = ?), ?, ?, ?, ?, ?, ?)",
+                   ((row[0], *row) for row in rows))
 
 
 def _has_fts(db: sqlite3.Connection) -> bool:
@@ -477,12 +550,14 @@ def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str,
         for chunk in _chunks(list(blobs.items()), 400):
             marks = ",".join("(?, ?)" for _ in chunk)
             args = [value for path, sha in chunk for value in (sha, path)]
-            for sha, path, record in index.db.execute(
-                    f"SELECT sha, path, record FROM blobs WHERE (sha, path) IN (VALUES {marks})",
-                    args):
+            for sha, path, record, sums in index.db.execute(
+                    "SELECT sha, path, record, sums FROM blobs "
+                    f"WHERE (sha, path) IN (VALUES {marks})", args):
+                if not isinstance(record, bytes) or sums != _sums(path, b"", record, None):
+                    continue  # damaged: the blob is parsed again
                 try:
                     found[path] = decode_record(path, record)
-                except (ValueError, EOFError, TypeError):
+                except Exception:  # noqa: BLE001 - never trust a record that does not decode
                     pass
     except sqlite3.DatabaseError:
         return {}
@@ -498,9 +573,10 @@ def store_blobs(root: Path, config: Config, parsed: dict[str, tuple[str, ParsedF
         return
     try:
         index.db.execute("BEGIN IMMEDIATE")
-        index.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)",
-                             ((sha, path, encode_record(result))
-                              for path, (sha, result) in parsed.items()))
+        rows = [(sha, path, encode_record(result)) for path, (sha, result) in parsed.items()]
+        index.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?)",
+                             ((sha, path, record, _sums(path, b"", record, None))
+                              for sha, path, record in rows))
         index.db.execute("COMMIT")
     except sqlite3.Error:
         pass

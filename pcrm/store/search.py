@@ -76,11 +76,15 @@ def search(root: Path, config: Config, snapshot: Snapshot, query: str,
     words = terms(query)
     if not words:
         return []
-    paths = _fts_paths(root, config, snapshot, words, limit)
-    if paths is None:
+    found = _fts_paths(root, config, snapshot, words, limit)
+    if found is None:
         paths = _scan_paths(root, list(snapshot.files), words, limit)
-    else:  # files changed a moment ago are not in the index yet: scan those
-        fresh = getattr(snapshot.files, "unindexed", list(snapshot.files))
+    else:
+        # Files the search index does not hold are scanned: those changed a
+        # moment ago, and all of them when another run rebuilt the index
+        # under this one (it would otherwise answer "no contact matches").
+        paths, covered = found
+        fresh = [path for path in snapshot.files if path not in covered]
         paths += [p for p in _scan_paths(root, fresh, words, limit) if p not in paths]
         paths = paths[:limit]
     hits = []
@@ -97,23 +101,27 @@ def search(root: Path, config: Config, snapshot: Snapshot, query: str,
 
 
 def _fts_paths(root: Path, config: Config, snapshot: Snapshot, words: list[str],
-               limit: int) -> list[str] | None:
+               limit: int) -> tuple[list[str], set[str]] | None:
+    """The index's best matches, and the paths it holds; None without an index."""
     from pcrm.store.index import open_index
 
     index = open_index(root, config)
     if index is None:
         return None
     try:
+        index.db.execute("BEGIN")  # one read transaction: the matches and the paths agree
         rows = index.db.execute(
             "SELECT path FROM fts WHERE fts MATCH ? "
             "ORDER BY bm25(fts, 0.0, 10.0, 5.0, 4.0, 4.0, 1.0) LIMIT ?",
             (fts_query(words), limit * 2)).fetchall()
+        covered = {path for (path,) in index.db.execute("SELECT path FROM fts_keys")}
+        index.db.execute("COMMIT")
     except sqlite3.Error:
         return None
     finally:
         index.close()
     # The index may hold files that are gone or not yet re-read; trust the snapshot.
-    return [path for (path,) in rows if path in snapshot.files][:limit]
+    return [path for (path,) in rows if path in snapshot.files][:limit], covered
 
 
 def _scan_paths(root: Path, paths: list[str], words: list[str], limit: int) -> list[str]:
