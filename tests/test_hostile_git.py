@@ -80,3 +80,24 @@ def test_a_merge_git_concludes_is_checked(tmp_path: Path) -> None:
     assert git(repo, "rev-list", "--merges", "--count", "HEAD").stdout.strip() == "0"
     hooks.uninstall(repo)
     assert not hook.exists() and not hook.with_name("pre-merge-commit").exists()
+
+
+def test_the_hook_refuses_every_hostile_file_quickly(tmp_path: Path) -> None:
+    """The pre-commit hook on the hostile files of test_hostile: one line each, fast."""
+    import time
+
+    from test_hostile import HOSTILE
+
+    repo = make_repo(tmp_path / "vault", {"contacts/jane.md": JANE})
+    hooks.install(repo)
+    for name, content, expected in HOSTILE:
+        write(repo, {f"contacts/{name}": content})
+        git(repo, "add", "-A")
+        started = time.monotonic()
+        done = commit(repo, "-m", f"add {name}")
+        assert time.monotonic() - started < 3 + 2  # plus git's own start-up
+        lines = [line for line in done.stderr.splitlines() if f"contacts/{name}" in line]
+        assert len(lines) == 1 and expected in lines[0], done.stderr[:500]
+        assert (done.returncode != 0) == (": error: " in lines[0]), name
+        git(repo, "rm", "--quiet", "--cached", f"contacts/{name}")
+        (repo / "contacts" / name).unlink()
