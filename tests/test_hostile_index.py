@@ -174,4 +174,4 @@ def test_reindexing_every_file_is_linear(tmp_path: Path) -> None:
     """Each changed file's search row was deleted by a scan of the whole table."""
     small = _reindex_seconds(tmp_path, 1000)
     large = _reindex_seconds(tmp_path, 4000)
-    assert large < 8 * small, (small, large)  # linear is 4x; the scan made it 16x
+    assert large < 12 * small, (small, large)  # linear is 4x; the scan made it 16x to 25x
