@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -11,6 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pcrm.cli.group import cli
+
+# A shell without job control starts background jobs with Ctrl-C ignored, and an ignored
+# signal stays ignored across exec: the tests that press Ctrl-C on a real `pcrm` process
+# would then wait forever. Python's own handler here makes children start with the default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-vault"
