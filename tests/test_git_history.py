@@ -98,14 +98,16 @@ def test_history_is_one_git_log_process(repo: Path, monkeypatch: pytest.MonkeyPa
 
     snapshot = read_vault(repo, use_cache=False)
     jane = find_contact(snapshot.contacts, "jane")
+    import git.cmd
+
     calls: list[list[str]] = []
-    real_run = subprocess.run
+    real_popen = git.cmd.safer_popen
 
     def spy(args: Any, *rest: Any, **kwargs: Any) -> Any:
         calls.append(list(args))
-        return real_run(args, *rest, **kwargs)
+        return real_popen(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(git.cmd, "safer_popen", spy)  # every git GitPython starts
     found = contact_history(repo, jane, snapshot.config)
     assert len(found.steps) == 4
     assert len(calls) == 1 and "log" in calls[0]

@@ -167,16 +167,24 @@ def test_check_staged_in_a_subprocess_outside_git(tmp_path: Path) -> None:
 
 
 def spy_git(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Record every process started through subprocess.run and Popen."""
+    """Record every process started, through subprocess or GitPython."""
+    import git.cmd
+
     calls: list[list[str]] = []
     real_popen = subprocess.Popen
+    real_safer_popen = git.cmd.safer_popen
 
     class Spy(real_popen):  # type: ignore[misc, valid-type]
         def __init__(self, args: Any, *rest: Any, **kwargs: Any) -> None:
             calls.append(list(args))
             super().__init__(args, *rest, **kwargs)
 
+    def safer_popen(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        calls.append(list(args))
+        return real_safer_popen(args, *rest, **kwargs)
+
     monkeypatch.setattr(subprocess, "Popen", Spy)
+    monkeypatch.setattr(git.cmd, "safer_popen", safer_popen)
     return calls
 
 

@@ -169,3 +169,16 @@ def test_outside_git(tmp_path: Path) -> None:
     result = invoke(tmp_path, "sync")
     assert result.exit_code == 1
     assert "not in a Git repository" in result.output
+
+
+def test_progress_lines_reach_the_caller(devices: tuple[Path, Path]) -> None:
+    # What `pcrm sync` shows on a terminal: git's progress, through GitPython's RemoteProgress.
+    laptop, phone = devices
+    log(laptop, "2026-11-19 call: catch-up", "Talked.")
+    pgit.sync(laptop)
+    log(phone, "2026-11-20 email: thanks", "Sent.")
+    lines: list[str] = []
+    result = pgit.sync(phone, progress=lines.append)
+    assert (result.pulled, result.pushed) == (1, 1)
+    assert lines and all(line.endswith(("\r", "\n")) for line in lines)
+    assert any("objects" in line.lower() for line in lines), lines

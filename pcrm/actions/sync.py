@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 from pcrm.actions.check import check_paths
 from pcrm.core.errors import CheckFailed
 from pcrm.git.repo import SyncResult, sync
 
 
-def sync_checked(root: Path, today: dt.date) -> SyncResult:
+def sync_checked(root: Path, today: dt.date,
+                 progress: Callable[[str], None] | None = None) -> SyncResult:
     """``git pull --rebase``, then ``pcrm check`` on the result, then ``git push``.
 
     Raises :class:`~pcrm.core.errors.CheckFailed` (nothing pushed; the rebased
@@ -28,4 +30,4 @@ def sync_checked(root: Path, today: dt.date) -> SyncResult:
                               f"({report.errors} error(s); first: {first}); nothing was "
                               "pushed: fix it, commit, then run 'pcrm sync' again")
 
-    return sync(root, before_push=verify)
+    return sync(root, progress=progress, before_push=verify)

@@ -6,6 +6,7 @@ that other commands do not pay for them.
 """
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -17,8 +18,8 @@ if TYPE_CHECKING:  # pcrm.history is imported only by the command that uses it
     from pcrm.git.history import History
 
 
-@cli.group()
-def hooks() -> None:
+@cli.group("hooks")
+def hooks_group() -> None:
     """Manage the vault's Git pre-commit hook.
 
     The hook runs 'pcrm check --staged' before every commit, so a broken
@@ -31,7 +32,7 @@ def hooks() -> None:
     """
 
 
-@hooks.command("install")
+@hooks_group.command("install")
 @click.option("--publish", "publish_url", metavar="URL",
               help="Also publish the feed to this CalDAV calendar after each commit, "
                    "in the background (see 'pcrm publish').")
@@ -54,16 +55,16 @@ def hooks_install(app: App, publish_url: str | None) -> None:
       git commit --no-verify     # skips the check once
       pcrm hooks install --publish https://dav.example.com/jane/job-hunt/
     """
-    from pcrm.git import hooks as hooks_module  # noqa: PLC0415
+    from pcrm.git import hooks  # noqa: PLC0415
 
     if publish_url is not None:
         from pcrm.calendar.davconn import check_url  # noqa: PLC0415
 
         check_url(publish_url)
-    path = hooks_module.install(app.root)
+    path = hooks.install(app.root)
     click.echo(f"Installed the pre-commit hook: {path}")
-    if path.with_name(path.name + hooks_module.ORIGINAL_SUFFIX).exists():
-        click.echo(f"Your previous hook runs first: {path.name}{hooks_module.ORIGINAL_SUFFIX}")
+    if path.with_name(path.name + hooks.ORIGINAL_SUFFIX).exists():
+        click.echo(f"Your previous hook runs first: {path.name}{hooks.ORIGINAL_SUFFIX}")
     if publish_url is not None:
         from pcrm.git import publish_hook  # noqa: PLC0415
 
@@ -71,7 +72,7 @@ def hooks_install(app: App, publish_url: str | None) -> None:
         click.echo(f"Installed the post-commit hook that publishes to {publish_url}: {path}")
 
 
-@hooks.command("uninstall")
+@hooks_group.command("uninstall")
 @pass_app
 def hooks_uninstall(app: App) -> None:
     """Remove pcrm's pre-commit hook and put back the one it replaced.
@@ -80,13 +81,13 @@ def hooks_uninstall(app: App) -> None:
     Example:
       pcrm hooks uninstall
     """
-    from pcrm.git import hooks as hooks_module  # noqa: PLC0415
+    from pcrm.git import hooks  # noqa: PLC0415
     from pcrm.git import publish_hook  # noqa: PLC0415
 
     published = publish_hook.uninstall(app.root)
     if published is not None:
         click.echo(f"Removed the post-commit hook that published the feed: {published}")
-    path = hooks_module.uninstall(app.root)
+    path = hooks.uninstall(app.root)
     if path is None:
         click.echo("pcrm's pre-commit hook is not installed; nothing to do.")
     elif path.exists():
@@ -154,6 +155,11 @@ def _print_history(found: History) -> None:
                        f"{value_text(change.new)} on {step.date}{note}")
 
 
+def _show_progress(line: str) -> None:
+    sys.stderr.write(line)
+    sys.stderr.flush()
+
+
 @cli.command()
 @pass_app
 def sync(app: App) -> None:
@@ -173,7 +179,9 @@ def sync(app: App) -> None:
     """
     from pcrm.actions.sync import sync_checked  # noqa: PLC0415
 
-    result = sync_checked(app.root, app.today)
+    # On a terminal, git's progress (counting, receiving, writing objects) is shown.
+    progress = _show_progress if sys.stderr.isatty() else None
+    result = sync_checked(app.root, app.today, progress=progress)
     pulled = f"{result.pulled} commit{'s' if result.pulled != 1 else ''}"
     pushed = f"{result.pushed} commit{'s' if result.pushed != 1 else ''}"
     if not result.pulled and not result.pushed:

@@ -1,24 +1,32 @@
-"""The only module that runs ``git``: small wrappers over the ``git`` binary.
+"""The one place pcrm talks to Git, through GitPython.
 
-Everything goes through :func:`run`, which calls the real ``git`` with
-``subprocess`` so that git's own rules apply (``GIT_INDEX_FILE`` during a
-commit hook, ``core.hooksPath``, worktrees, the user's credential helpers).
-No library opens ``.git/index`` behind git's back: under ``git commit -a`` the
-hook must see the temporary index git points it at, not the real one.
+GitPython (imported inside the functions: it costs ~80 ms, and ``pcrm status``
+never needs it) finds the repository (:func:`open_repo`), creates one
+(:func:`init_if_needed`), and runs every git command through its ``Git``
+object (:func:`run`), so that git's own rules apply: ``GIT_INDEX_FILE``
+during a commit hook, ``core.hooksPath``, worktrees, the user's credential
+helpers. ``repo.index`` is never used for what is being committed: it reads
+``.git/index`` whatever ``GIT_INDEX_FILE`` says, and under ``git commit -a``
+the hook must see the temporary index git points it at. Staged content is
+read with ``git ls-files``/``git grep --cached`` and GitPython's persistent
+``git cat-file --batch`` (:class:`BlobReader`). ``pcrm sync`` pulls and
+pushes through GitPython's ``Remote`` with a ``RemoteProgress``.
 
-Failures raise :class:`~pcrm.errors.GitError` with one line of reason (git's
-first line of complaint); nothing here prints.
+Failures raise :class:`~pcrm.core.errors.GitError` with one line of reason
+(git's first line of complaint); nothing here prints.
 """
 from __future__ import annotations
 
 import os
-import subprocess
-import threading
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from pcrm.core.errors import GitError
+
+if TYPE_CHECKING:
+    import git as gitpython
 
 # Git variables that name places on disk. Git sets some of them (relative to
 # the worktree top, e.g. GIT_INDEX_FILE=.git/index) before it runs a hook; we
@@ -33,40 +41,77 @@ _GITATTRIBUTES_COMMENT = ("# pcrm: two devices that each log an interaction to t
 
 
 def _environment() -> dict[str, str]:
-    env = dict(os.environ)
+    """What GitPython's ``Git`` adds to the environment of every git it runs."""
+    env = {}
     for name in _PATH_VARIABLES:
-        value = env.get(name)
+        value = os.environ.get(name)
         if value and not os.path.isabs(value):
             env[name] = os.path.abspath(value)
-    if env.get("GIT_DIR") and not env.get("GIT_WORK_TREE"):
+    if os.environ.get("GIT_DIR") and not os.environ.get("GIT_WORK_TREE"):
         # With GIT_DIR alone git takes the current folder for the top of the
         # working tree. Git sets GIT_DIR for hooks in a linked worktree and runs
         # them from the top; pcrm then runs git from the vault folder, which may
         # be a subfolder: say where the top was, or no pathspec matches.
         env["GIT_WORK_TREE"] = os.getcwd()
-    # Git's messages stay in the user's language (pcrm decides nothing from
-    # their wording) and prompts for credentials still reach the terminal;
-    # only a pager, which would wait for a key press, is switched off.
+    # Git's messages stay in the user's language (GitPython would force C;
+    # pcrm decides nothing from their wording) and prompts for credentials
+    # still reach the terminal; only a pager, which would wait for a key
+    # press, is switched off.
+    env["LANGUAGE"] = os.environ.get("LANGUAGE", "")
+    env["LC_ALL"] = os.environ.get("LC_ALL", "")
     env["GIT_PAGER"] = "cat"
     return env
 
 
-def run(root: Path, args: list[str], *, input: bytes | None = None,
-        check: bool = True, what: str | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git ARGS`` in *root*; raise :class:`GitError` when it fails (if *check*)."""
+def git_command(root: Path) -> gitpython.Git:
+    """GitPython's ``Git`` running in *root*, with pcrm's environment."""
+    import git as gitpython
+
     if not root.is_dir():
         raise GitError(f"{root} is not a folder")
+    command = gitpython.Git(str(root))
+    command.update_environment(**_environment())
+    return command
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished git command: exit status, standard output and error (bytes)."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run(root: Path, args: list[str], *, input: bytes | None = None,
+        check: bool = True, what: str | None = None) -> Done:
+    """Run ``git ARGS`` in *root* through GitPython; raise :class:`GitError` when it fails
+    (if *check*). *input* goes to git's standard input."""
+    import git as gitpython
+
+    command = git_command(root)
+    stdin = None
     try:
-        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True,
-                              env=_environment(), check=False)
-    except FileNotFoundError:
+        if input is not None:
+            stdin = tempfile.TemporaryFile()
+            stdin.write(input)
+            stdin.seek(0)
+        status, out, err = command.execute(
+            ["git", *args], istream=stdin, with_extended_output=True, with_exceptions=False,
+            stdout_as_string=False, strip_newline_in_stdout=False)
+    except gitpython.GitCommandNotFound:
         raise GitError("git is not installed (no 'git' on PATH)") from None
+    finally:
+        if stdin is not None:
+            stdin.close()
+    done = Done(status, out or b"", err.encode("utf-8", "replace") if isinstance(err, str)
+                else (err or b""))
     if check and done.returncode != 0:
         raise GitError(f"git {what or args[0]} failed: {first_line(done)}")
     return done
 
 
-def first_line(done: subprocess.CompletedProcess[bytes]) -> str:
+def first_line(done: Done) -> str:
     """Git's first line of complaint (stderr, else stdout), for a one-line error."""
     for stream in (done.stderr, done.stdout):
         for line in (stream or b"").decode("utf-8", "replace").splitlines():
@@ -76,9 +121,31 @@ def first_line(done: subprocess.CompletedProcess[bytes]) -> str:
     return f"exit status {done.returncode}"
 
 
-def text(done: subprocess.CompletedProcess[bytes]) -> str:
+def text(done: Done) -> str:
     """Standard output as text, without the final newline."""
     return done.stdout.decode("utf-8", "replace").rstrip("\n")
+
+
+def open_repo(root: Path) -> gitpython.Repo:
+    """The repository whose working tree holds *root* (found upwards, as git does).
+
+    Raises :class:`GitError` when there is none.
+    """
+    import shutil
+
+    import git as gitpython
+
+    if shutil.which(gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git") is None:
+        raise GitError("git is not installed (no 'git' on PATH)")
+    try:
+        repo = gitpython.Repo(str(root), search_parent_directories=True)
+    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as exc:
+        raise GitError(f"{root} is not in a Git repository (run 'git init' there, "
+                       f"or 'pcrm init'): not a git repository: {exc}") from None
+    if repo.bare or repo.working_tree_dir is None:
+        raise GitError(f"{root} is not in a Git working tree")
+    repo.git.update_environment(**_environment())
+    return repo
 
 
 def repo_prefix(root: Path) -> str:
@@ -86,11 +153,12 @@ def repo_prefix(root: Path) -> str:
 
     Raises :class:`GitError` when *root* is not inside a Git working tree.
     """
-    done = run(root, ["rev-parse", "--show-prefix"], check=False)
-    if done.returncode != 0:
-        raise GitError(f"{root} is not in a Git repository (run 'git init' there, "
-                       f"or 'pcrm init'): {first_line(done)}")
-    return text(done)
+    top = Path(open_repo(root).working_tree_dir or "").resolve()
+    try:
+        rel = root.resolve().relative_to(top).as_posix()
+    except ValueError:
+        raise GitError(f"{root} is not in the working tree of {top}") from None
+    return "" if rel == "." else rel + "/"
 
 
 def init_if_needed(root: Path) -> bool:
@@ -98,11 +166,29 @@ def init_if_needed(root: Path) -> bool:
 
     A vault inside a bigger repository (a notes repo) uses that repository.
     """
-    done = run(root, ["rev-parse", "--is-inside-work-tree"], check=False)
-    if done.returncode == 0 and text(done) == "true":
+    import git as gitpython
+
+    try:
+        open_repo(root)
         return False
-    run(root, ["init", "--quiet"], what="init")
+    except GitError:
+        pass
+    try:
+        gitpython.Repo.init(str(root))
+    except gitpython.GitCommandError as exc:
+        raise GitError(f"git init failed: {_command_error(exc)}") from None
+    except gitpython.GitCommandNotFound:
+        raise GitError("git is not installed (no 'git' on PATH)") from None
     return True
+
+
+def _command_error(exc: Any) -> str:
+    """The first line of a GitPython ``GitCommandError``'s stderr."""
+    stderr = exc.stderr if isinstance(exc.stderr, (str, bytes)) else ""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    stderr = stderr.strip().removeprefix("stderr:").strip().strip("'")
+    return first_line(Done(exc.status or 1, b"", stderr.encode())) if stderr else str(exc)
 
 
 def git_path(root: Path, name: str) -> Path:
@@ -246,17 +332,16 @@ def staged_changes(root: Path, pathspecs: list[str]) -> list[str]:
 
 
 class BlobReader:
-    """One ``git cat-file --batch`` process for a whole check, asked in rounds.
+    """GitPython's persistent ``git cat-file --batch``, for a whole check.
 
     The staged check reads the changed files first, then the few files that
-    may clash with them: one process serves both rounds. A thread writes the
-    requests while this one reads the answers, so neither pipe can fill up and
-    block the other.
+    may clash with them: one git process serves both rounds. Blobs are read
+    by id, so which index git points at does not matter here.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._process: subprocess.Popen[bytes] | None = None
+        self._command: gitpython.Git | None = None
 
     def __enter__(self) -> BlobReader:
         return self
@@ -264,64 +349,34 @@ class BlobReader:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._process is None:
-            try:
-                self._process = subprocess.Popen(
-                    ["git", "cat-file", "--batch"], cwd=self.root, env=_environment(),
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            except FileNotFoundError:
-                raise GitError("git is not installed (no 'git' on PATH)") from None
-        return self._process
-
     def read(self, blobs: list[str]) -> dict[str, bytes]:
         """The contents of *blobs* (ids); a missing object is a :class:`GitError`."""
+        import git as gitpython
+
         wanted = list(dict.fromkeys(blobs))
         if not wanted:
             return {}
-        process = self._start()
-        assert process.stdin is not None and process.stdout is not None
-        requests = "".join(f"{blob}\n" for blob in wanted).encode()
-        writer = threading.Thread(target=_write_all, args=(process.stdin, requests))
-        writer.start()
+        if self._command is None:
+            self._command = git_command(self.root)
         found: dict[str, bytes] = {}
-        try:
-            for blob in wanted:
-                header = process.stdout.readline().split()
-                if len(header) != 3:  # "<id> missing", or git died
-                    reason = "is missing from the repository" if header else \
-                        f"could not be read: {self._stderr()}"
-                    raise GitError(f"git cat-file: object {blob} {reason}")
-                size = int(header[2])
-                found[blob] = process.stdout.read(size)
-                process.stdout.read(1)  # the newline after the content
-        finally:
-            writer.join()
+        for blob in wanted:
+            try:
+                _sha, _kind, _size, data = self._command.get_object_data(blob)
+            except ValueError:  # "<id> missing"
+                raise GitError(f"git cat-file: object {blob} is missing from the "
+                               "repository") from None
+            except gitpython.GitCommandNotFound:
+                raise GitError("git is not installed (no 'git' on PATH)") from None
+            except (gitpython.GitCommandError, OSError) as exc:
+                raise GitError(f"git cat-file: object {blob} could not be read: {exc}") from None
+            found[blob] = data
         return found
-
-    def _stderr(self) -> str:
-        process = self._process
-        if process is None or process.stderr is None:
-            return "unknown error"
-        process.kill()
-        return process.stderr.read().decode("utf-8", "replace").strip() or "unknown error"
 
     def close(self) -> None:
         """End the git process."""
-        process, self._process = self._process, None
-        if process is not None:
-            for stream in (process.stdin, process.stdout, process.stderr):
-                if stream is not None:
-                    stream.close()
-            process.wait()
-
-
-def _write_all(stream: IO[bytes], data: bytes) -> None:
-    try:
-        stream.write(data)
-        stream.flush()
-    except (BrokenPipeError, ValueError):
-        pass  # git died; the reader reports why
+        command, self._command = self._command, None
+        if command is not None:
+            command.clear_cache()
 
 
 def grep_staged(root: Path, needles: list[str], pathspecs: list[str]) -> set[str]:
@@ -391,14 +446,38 @@ def _rebase_in_progress(root: Path) -> bool:
     return any(git_path(root, name).exists() for name in ("rebase-merge", "rebase-apply"))
 
 
-def sync(root: Path, before_push: Callable[[], None] | None = None) -> SyncResult:
+def progress_reporter(show: Callable[[str], None]) -> gitpython.RemoteProgress:
+    """A GitPython ``RemoteProgress`` that passes each progress line to *show*.
+
+    ``show`` gets lines such as ``Receiving objects:  42% (21/50)``, with
+    ``"\r"`` at the end while a stage runs and ``"\n"`` when it is done.
+    """
+    import git as gitpython
+
+    class Reporter(gitpython.RemoteProgress):
+        def update(self, op_code: int, cur_count: Any, max_count: Any = None,
+                   message: str = "") -> None:
+            line = self._cur_line or ""
+            end = "\n" if op_code & gitpython.RemoteProgress.END else "\r"
+            if line:
+                show(line.strip() + end)
+
+    return Reporter()
+
+
+def sync(root: Path, progress: Callable[[str], None] | None = None,
+         before_push: Callable[[], None] | None = None) -> SyncResult:
     """``git pull --rebase`` then ``git push`` on the current branch; never forces.
 
-    A conflict aborts the rebase (the branch is left as it was) and raises
-    :class:`GitError` saying which files conflict and what to do.
-    *before_push* runs after the rebase, when there is something to push; it
-    raises to refuse the push (the rebased commits stay local).
+    Pull and push go through GitPython's ``Remote`` of the branch's upstream;
+    with *progress*, git's progress lines are passed to it (see
+    :func:`progress_reporter`). A conflict aborts the rebase (the branch is
+    left as it was) and raises :class:`GitError` saying which files conflict
+    and what to do. *before_push* runs after the rebase, when there is something
+    to push; it raises to refuse the push (the rebased commits stay local).
     """
+    import git as gitpython
+
     repo_prefix(root)
     if not text(run(root, ["remote"])):
         raise GitError("this vault's repository has no remote to sync with; add one with "
@@ -425,8 +504,16 @@ def sync(root: Path, before_push: Callable[[], None] | None = None) -> SyncResul
                            "\"notes\"') or 'git stash' them, then run 'pcrm sync' again")
     before = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
 
-    pull = run(root, ["pull", "--rebase", "--no-autostash"], check=False)
-    if pull.returncode != 0:
+    repo = open_repo(root)
+    tracking = repo.active_branch.tracking_branch()
+    remote = repo.remote(tracking.remote_name if tracking is not None else "origin")
+    reporter = progress_reporter(progress) if progress is not None else None
+    try:
+        remote.pull(rebase=True, no_autostash=True, progress=reporter)
+        failed: str | None = None
+    except gitpython.GitCommandError as exc:
+        failed = _command_error(exc)
+    if failed is not None:
         if _rebase_in_progress(root):
             conflicted = text(run(root, ["diff", "--name-only", "--diff-filter=U", "--relative"],
                                   check=False)).split("\n")
@@ -439,7 +526,7 @@ def sync(root: Path, before_push: Callable[[], None] | None = None) -> SyncResul
             raise GitError(f"your commits conflict with {upstream} in {files}; nothing was "
                            f"changed (the rebase was aborted). To resolve by hand: 'git pull "
                            f"--no-rebase', edit the files, 'git commit', then 'pcrm sync'")
-        raise GitError(f"git pull failed: {first_line(pull)}")
+        raise GitError(f"git pull failed: {failed}")
     after = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
     pulled = _count(root, f"{before}..{after}") if before and after else \
         (_count(root, after) if after else 0)
@@ -447,8 +534,9 @@ def sync(root: Path, before_push: Callable[[], None] | None = None) -> SyncResul
     if pushed and before_push is not None:
         before_push()
     if pushed:
-        push = run(root, ["push"], check=False)
-        if push.returncode != 0:
-            raise GitError(f"git push failed: {first_line(push)} (if the remote moved on, "
-                           "run 'pcrm sync' again)")
+        try:
+            remote.push(progress=reporter).raise_if_error()
+        except gitpython.GitCommandError as exc:
+            raise GitError(f"git push failed: {_command_error(exc)} (if the remote moved on, "
+                           "run 'pcrm sync' again)") from None
     return SyncResult(branch, upstream, pulled, pushed)

@@ -8,9 +8,12 @@ from pathlib import Path
 def state_dir(root: Path) -> Path:
     """Where derived, per-machine files go (cache, feed token): never a tracked file.
 
-    ``.git/pcrm`` inside the vault's repository; else a per-user cache folder
-    (``$XDG_CACHE_HOME/pcrm/<hash of the vault's path>``). ``$PCRM_CACHE_DIR``
-    replaces both with ``$PCRM_CACHE_DIR/<hash>``, one folder per vault.
+    ``.git/pcrm`` when the vault is the top of a repository (its ``.git`` is a
+    folder); else (no repository, a vault in a subfolder of one, a linked
+    worktree or a submodule, whose ``.git`` is a file) a per-user cache folder,
+    ``$XDG_CACHE_HOME/pcrm/<hash of the vault's path>``. ``$PCRM_CACHE_DIR``
+    replaces both with ``$PCRM_CACHE_DIR/<hash>``, one folder per vault. No
+    git file is parsed here, and no git runs: ``pcrm status`` stays instant.
     """
     override = os.environ.get("PCRM_CACHE_DIR")
     if override:
@@ -18,14 +21,6 @@ def state_dir(root: Path) -> Path:
     dot_git = root / ".git"
     if dot_git.is_dir():
         return dot_git / "pcrm"
-    if dot_git.is_file():  # a worktree or submodule: "gitdir: /path/to/gitdir"
-        try:
-            text = dot_git.read_text(encoding="utf-8").strip()
-            if text.startswith("gitdir:"):
-                gitdir = Path(text[len("gitdir:"):].strip())
-                return (root / gitdir if not gitdir.is_absolute() else gitdir) / "pcrm"
-        except OSError:
-            pass
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "pcrm" / _digest(root)
 
