@@ -72,8 +72,9 @@ def test_the_probe_sees_click_when_it_is_imported(tmp_path: Path) -> None:
     assert found is True
 
 
-HEAVY = ["git", "icalendar", "pcrm.git.repo", "pcrm.calendar.feed", "pcrm.calendar.server", "pcrm.git.hooks",
-         "pcrm.git.history", "frontmatter", "text_unidecode", "http.server", "spellchecker"]
+HEAVY = ["git", "icalendar", "pcrm.git.repo", "pcrm.calendar.feed", "pcrm.calendar.server",
+         "pcrm.git.hooks", "pcrm.git.history", "frontmatter", "text_unidecode", "http.server",
+         "spellchecker", "caldav", "keyring", "niquests", "requests"]
 
 
 @pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["list"],

@@ -20,6 +20,7 @@ from pcrm.core.config import load_config
 from pcrm.store.vault import read_vault
 
 TODAY = dt.date(2026, 11, 22)
+RACY_SECONDS = cache.RACY_SECONDS  # the real window (the fixture below turns it off here)
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +151,7 @@ def test_concurrent_runs_do_not_corrupt(vault) -> None:
     files = {f"contacts/p{n}.md": contact(f"P{n}", log=f"## 2026-11-{n % 20 + 1:02d} email\n")
              for n in range(300)}
     root = vault(files)
+    _age(root)  # the racy window is the subprocesses' own: the files must be old enough
     env = dict(os.environ, PCRM_TODAY="2026-11-22")
     procs = [subprocess.Popen([sys.executable, "-m", "pcrm", "--vault", str(root), "status",
                                "--json", "--days", "60"],
@@ -160,6 +162,22 @@ def test_concurrent_runs_do_not_corrupt(vault) -> None:
     results = {json.dumps(json.loads(out)["items"]) for out, _err in outputs}
     assert len(results) == 1
     assert len(json.loads(outputs[0][0])["items"]) == 300
+    index = cache.open_index(root, load_config(root))
+    assert index is not None
+    assert index.db.execute("SELECT count(*) FROM files").fetchone()[0] == 300  # they wrote
+    assert index.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    index.close()
+
+
+def _age(root: Path) -> None:
+    """Put every vault file's mtime an hour back, then let its ctime (now) leave the
+    racy window too: what a run in another process sees as settled files."""
+    import time
+
+    past = time.time() - 3600
+    for path in root.rglob("*.md"):
+        os.utime(path, (past, past))
+    time.sleep(RACY_SECONDS + 0.2)
 
 
 def test_search_finds_notes_and_shows_the_interaction(vault, run) -> None:

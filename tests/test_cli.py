@@ -535,6 +535,16 @@ def clean_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_python_m_pcrm_status(example, tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    # Freshly copied files are inside the index's racy window (their ctime is now):
+    # put their mtimes an hour back and let the ctimes age, so the index keeps them.
+    past = time.time() - 3600
+    files = list((example / "contacts").rglob("*.md")) + list(example.glob("companies/*.md"))
+    for path in files:
+        os.utime(path, (past, past))
+    time.sleep(2.2)
     done = subprocess.run([sys.executable, "-m", "pcrm", "--vault", str(example), "--today",
                            "2026-11-22", "status"], capture_output=True, text=True,
                           env=clean_env(tmp_path), timeout=60)
@@ -543,11 +553,18 @@ def test_python_m_pcrm_status(example, tmp_path: Path) -> None:
     assert "\x1b[" not in done.stdout  # not a terminal: no colour
     assert done.stdout.startswith("Overdue (8)\n")
     assert "Jane Doe (Acme)" in done.stdout and "Today (2)" in done.stdout
-    # Twice: the second run reads the cache and says the same.
+    # Twice: the second run reads the index the first one wrote, and says the same.
+    [db] = (tmp_path / "cache").glob("*/index.sqlite")
+    with sqlite3.connect(db) as connection:
+        rows = dict(connection.execute("SELECT path, mtime_ns FROM files"))
+    assert {f"contacts/{p.relative_to(example / 'contacts').as_posix()}" for p in files
+            if "contacts" in p.parts} <= set(rows)
     again = subprocess.run([sys.executable, "-m", "pcrm", "--vault", str(example), "--today",
                             "2026-11-22", "status"], capture_output=True, text=True,
                            env=clean_env(tmp_path), timeout=60)
     assert again.stdout == done.stdout
+    with sqlite3.connect(db) as connection:  # read, not rewritten: every row as it was
+        assert dict(connection.execute("SELECT path, mtime_ns FROM files")) == rows
 
 
 def test_python_m_pcrm_error(tmp_path: Path) -> None:

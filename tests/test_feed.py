@@ -494,23 +494,6 @@ def test_an_empty_vault_still_holds_one_component(vault: Vault, run: Run, zone: 
     assert timezone.walk("STANDARD")
 
 
-def test_help_texts_have_examples(vault: Vault, run: Run) -> None:
-    for command in ("calendar", "serve", "publish"):
-        result = run(vault(), command, "--help")
-        assert "Example:" in result.output and f"pcrm {command}" in result.output
-
-
-def test_importing_the_cli_does_not_import_icalendar() -> None:
-    # icalendar costs ~0.2 s (spec 8); the feed and server modules load it and http.server.
-    code = ("import sys, pcrm.cli; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'icalendar' "
-            "or m.split('.')[0] in ('caldav', 'keyring', 'niquests', 'requests') "
-            "or m in ('pcrm.calendar.feed', 'pcrm.calendar.server', 'http.server')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
-
-
 @pytest.mark.parametrize(("name", "shown"), [("Job hunt, 2026", ","), ("A;B", ";"),
                                              ("back\\\\slash", "\\")])
 def test_check_warns_about_a_calendar_name_apps_show_with_backslashes(

@@ -171,12 +171,3 @@ def test_cli_install_in_a_real_subprocess(repo: Path) -> None:
                            "install"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (repo / ".git" / "hooks" / "pre-commit").read_text().startswith("#!/bin/sh\n")
-
-
-def test_help_texts_have_examples() -> None:
-    runner = CliRunner()
-    for args in (["hooks"], ["hooks", "install"], ["hooks", "uninstall"], ["history"],
-                 ["sync"]):
-        result = runner.invoke(cli, [*args, "--help"])
-        assert result.exit_code == 0
-        assert "Example:" in result.output, args

@@ -109,17 +109,7 @@ def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPat
     # Force the whole-snapshot path, with the cache, on a small vault.
     monkeypatch.setattr(staged, "FULL_CHECK_ABOVE", 0)
     monkeypatch.setattr(staged, "CACHE_FROM", 0)
-    stored: dict[str, tuple[str, ParsedFile]] = {}
     read: list[list[str]] = []
-
-    def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str, ParsedFile]:
-        return {path: parsed for path, (blob, parsed) in stored.items()
-                if blobs.get(path) == blob}
-
-    def store_blobs(root: Path, config: Config,
-                    parsed: dict[str, tuple[str, ParsedFile]]) -> None:
-        stored.update(parsed)
-
     real_read = pgit.BlobReader.read
 
     config_blob = git(repo, "rev-parse", ":.pcrm.yaml").stdout.strip()
@@ -129,15 +119,18 @@ def test_cache_hits_are_not_read_again(repo: Path, monkeypatch: pytest.MonkeyPat
             read.append(blobs)
         return real_read(self, blobs)
 
-    monkeypatch.setattr(cache, "lookup_blobs", lookup_blobs, raising=False)
-    monkeypatch.setattr(cache, "store_blobs", store_blobs, raising=False)
     monkeypatch.setattr(pgit.BlobReader, "read", read_blobs)
 
     write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example")})
     git(repo, "add", "contacts/j2.md")
     cold = check(repo)
-    assert len(read[-1]) == 3 and set(stored) == {"contacts/jane.md", "contacts/j2.md",
-                                                    "contacts/old-broken.md"}
+    # The real blob cache (the index's ``blobs`` table) now holds the three staged files.
+    index = cache.open_index(repo, Config())
+    assert index is not None
+    stored = {path for (path,) in index.db.execute("SELECT path FROM blobs")}
+    index.close()
+    assert len(read[-1]) == 3 and stored == {"contacts/jane.md", "contacts/j2.md",
+                                             "contacts/old-broken.md"}
     count = len(read)
     assert check(repo) == cold  # warm: the same answer...
     assert len(read) == count  # ...without reading a blob
@@ -214,10 +207,10 @@ def test_work_grows_with_changed_files_not_the_vault(repo: Path,
     parsed: list[str] = []
     real_parse = staged.parse_files
 
-    def spy(items: Any, config: Config) -> Any:
+    def spy(items: Any, config: Config, **options: Any) -> Any:
         items = list(items)
         parsed.extend(path for path, _raw in items)
-        return real_parse(items, config)
+        return real_parse(items, config, **options)
 
     monkeypatch.setattr(staged, "parse_files", spy)
     write(repo, {"contacts/p7.md": contact("P7", email="p7@x.example", company="Acme"),
@@ -263,3 +256,22 @@ def test_changed_config_checks_every_file(repo: Path) -> None:
     found = check(repo)
     assert any(f.startswith("contacts/bob.md:") and "unknown interaction kind 'demo'" in f
                for f in found)
+
+
+def test_the_hook_computes_no_deadline(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Checking needs no follow-up: the rules must not run at all (their work was thrown away).
+    from pcrm.core import records
+
+    def no_rules(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the deadline rules ran during a check")
+
+    monkeypatch.setattr(records, "candidates", no_rules)
+    monkeypatch.setattr(records, "quiet_since_log", no_rules)
+    write(repo, {"contacts/j2.md": contact("J2", email="jane@acme.example",
+                                           log=("2026-11-20 interview: onsite",))})
+    git(repo, "add", "contacts/j2.md")
+    assert check(repo) == [
+        "contacts/j2.md:3:1: error: email: jane@acme.example is also in contacts/jane.md"]
+    with pytest.raises(AssertionError, match="deadline rules ran"):  # the probe can fail
+        records.summarize(records.parse_one("contacts/j2.md", contact("J2").encode(),
+                                            Config(), full=True).contact, Config())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -541,13 +542,39 @@ def test_next_follow_up_is_the_earliest_then_table_order() -> None:
     assert next_follow_up(person, config, TODAY) is None
 
 
-def test_rules_do_not_depend_on_the_clock() -> None:
-    text = contact(log="## 2026-11-10 email: hi\n", cadence="30d")
+def _clock_reads(work: Any) -> list[str]:
+    """The clock functions (date.today, datetime.now, time.time...) *work* calls."""
+    import sys
+    import time
+
+    names = {"today", "now", "utcnow", "time", "time_ns", "localtime", "gmtime",
+             "monotonic", "perf_counter"}
+    seen: list[str] = []
+
+    def spy(_frame: Any, event: str, arg: Any) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") in names and \
+                getattr(arg, "__self__", None) in (time, dt.date, dt.datetime):
+            seen.append(arg.__qualname__ if hasattr(arg, "__qualname__") else arg.__name__)
+
+    sys.setprofile(spy)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def test_rules_do_not_read_the_clock() -> None:
+    text = contact(log="## 2026-11-10 14:00 interview: onsite\n## 2026-11-11 email: hi\n",
+                   cadence="30d", follow_up="2026-11-30")
     person, config = make(text)
-    assert pending(person, config, dt.date(2030, 1, 1)) == pending(person, config,
-                                                                    dt.date(2030, 1, 1))
-    assert [f.due for f in pending(person, config, dt.date(2030, 1, 1))] == \
-        [f.due for f in pending(person, config, TODAY)]
+    found: list[Any] = []
+    assert _clock_reads(lambda: found.extend(pending(person, config, TODAY))) == []
+    assert found  # the rules did run
+    assert _clock_reads(lambda: agenda([person], config, TODAY, days=30)) == []
+    # The probe can fail: reading the clock is seen.
+    assert _clock_reads(lambda: dt.date.today())
+    assert _clock_reads(lambda: dt.datetime.now(dt.timezone.utc))
 
 
 # -- agenda(): one item per contact, sorted, windowed, filtered --------------------------

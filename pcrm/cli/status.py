@@ -8,6 +8,7 @@ import click
 from pcrm.cli.app import App
 from pcrm.cli.group import cli, emit_json, parse_user_date, pass_app, report_skipped
 from pcrm.core.errors import UsageError
+from pcrm.core.model import when_text
 from pcrm.core.rules import RULE_TITLES, FollowUp
 from pcrm.core.upcoming import Upcoming
 
@@ -75,7 +76,7 @@ def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
             (f"Next {days} days", None, [i for i in items if i.due > today]))]
     rows.append(("Upcoming", "cyan", [
         (_who(u), u.kind.capitalize(),
-         u.date.isoformat() + (f" {u.time.strftime('%H:%M')}" if u.time else ""),
+         when_text(u.date, u.time),
          _late(u.date, today), _prepare(u)) for u in booked]))
     cells = [cell for _title, _colour, group in rows for cell in group]
     if not cells:

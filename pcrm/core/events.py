@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from pcrm.core.config import Config, unknown_kind
-from pcrm.core.model import MEETING, Block, Diagnostic, EventNote, Mention, ParsedFile
+from pcrm.core.model import MEETING, Block, Diagnostic, EventNote, Mention, ParsedFile, contact_id
 from pcrm.core.safetext import brief
 from pcrm.core import yamlload
 from pcrm.core.parse import decode_text, split_front_matter
@@ -48,12 +48,7 @@ def is_event_path(path: str) -> bool:
 
 def link_target(raw: str) -> str:
     """``contacts/jane-doe.md#Notes`` -> ``jane-doe``: what a link points at."""
-    target = raw.split("#", 1)[0].split("^", 1)[0].strip()
-    if target.endswith(".md"):
-        target = target[:-3]
-    if target.startswith("contacts/"):
-        target = target[len("contacts/"):]
-    return target
+    return contact_id(raw.split("#", 1)[0].split("^", 1)[0].strip())
 
 
 def _blank_code_spans(line: str) -> str:

@@ -279,8 +279,12 @@ class FileRecord(NamedTuple):
     event: EventRecord | None
 
 
-def summarize(contact: Contact, config: Config) -> Summary:
-    """The index's form of a contact: no notes, follow-ups precomputed without today."""
+def summarize(contact: Contact, config: Config, *, follow_ups: bool = True) -> Summary:
+    """The index's form of a contact: no notes, follow-ups precomputed without today.
+
+    Without *follow_ups*, the deadline rules do not run (no follow-ups, not
+    quiet): for checking, which needs none of them (the pre-commit hook).
+    """
     log = ordered(contact.interactions)
     return Summary(
         id=contact.id, path=contact.path, name=contact.name, company=contact.company,
@@ -290,21 +294,23 @@ def summarize(contact: Contact, config: Config) -> Summary:
         key_lines={k: v for k, v in contact.key_lines.items()
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
-        pending=candidates(contact, config, log),
+        pending=candidates(contact, config, log) if follow_ups else [],
         logged=[Logged(i.date, i.time, i.kind, i.klass) for i in log],
-        quiet_since=quiet_since_log(log, config),
+        quiet_since=quiet_since_log(log, config) if follow_ups else None,
         booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
 
 
-def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False) -> ParsedFile:
-    """Parse one vault file by where it lives; contacts are summarized unless *full*."""
+def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False,
+              follow_ups: bool = True) -> ParsedFile:
+    """Parse one vault file by where it lives; contacts are summarized unless *full*
+    (with their follow-ups unless not *follow_ups*: see :func:`summarize`)."""
     if path.startswith(COMPANIES_FOLDER + "/"):
         return parse_company(path, raw, config)
     if path.startswith(EVENTS + "/"):
         return parse_event(path, raw, config)
     parsed = parse_contact(path, raw, config)
     if not full and isinstance(parsed.contact, Contact):
-        parsed.contact = summarize(parsed.contact, config)
+        parsed.contact = summarize(parsed.contact, config, follow_ups=follow_ups)
     return parsed
 
 

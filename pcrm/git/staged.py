@@ -172,7 +172,9 @@ def read_staged(reader: git.BlobReader, root: Path, config: Config,
         hits = cache.lookup_blobs(root, config, blobs)
     missing = {path: blob for path, blob in blobs.items() if path not in hits}
     contents = reader.read(list(missing.values()))
-    parsed = parse_files(((path, contents[blob]) for path, blob in missing.items()), config)
+    # Checking needs no deadline: the rules do not run (nor are their results cached).
+    parsed = parse_files(((path, contents[blob]) for path, blob in missing.items()), config,
+                         follow_ups=False)
     if use_cache and missing:
         cache.store_blobs(root, config, {path: (missing[path], result)
                                          for path, result in parsed.files.items()})

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from pcrm import __version__
 from pcrm.core.config import Config

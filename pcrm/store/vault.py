@@ -155,12 +155,16 @@ def _classify(child: str, entry: os.DirEntry, problems: list[Diagnostic],
     return info
 
 
-def parse_files(items: Iterable[tuple[str, bytes]], config: Config) -> Snapshot:
-    """A snapshot from (path, bytes) pairs, e.g. the staged files of a commit."""
+def parse_files(items: Iterable[tuple[str, bytes]], config: Config, *,
+                follow_ups: bool = True) -> Snapshot:
+    """A snapshot from (path, bytes) pairs, e.g. the staged files of a commit.
+
+    Without *follow_ups* no deadline is computed (checking needs none).
+    """
     snapshot = Snapshot(config)
     for path, raw in items:
         if is_vault_file(path):
-            snapshot.files[path] = parse_one(path, raw, config)
+            snapshot.files[path] = parse_one(path, raw, config, follow_ups=follow_ups)
     return snapshot
 
 
