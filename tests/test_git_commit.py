@@ -8,6 +8,7 @@ import pytest
 from gitutil import BROKEN, contact, git, gitenv, make_repo, staged, write
 
 from pcrm.git import repo as pgit
+from pcrm.git import sync as pgit_sync
 from pcrm.git import hooks
 from pcrm.core.config import Config
 from pcrm.core.errors import GitError
@@ -103,7 +104,7 @@ def test_errors_are_git_errors_not_tracebacks(tmp_path: Path) -> None:
     with pytest.raises(GitError):
         staged_diagnostics(tmp_path, Config(), dt.date(2026, 11, 22))
     with pytest.raises(GitError):
-        pgit.sync(tmp_path)
+        pgit_sync.sync(tmp_path)
 
 
 def test_git_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

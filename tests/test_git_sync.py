@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from gitutil import contact, git, gitenv, make_repo, write
 
 from pcrm.git import repo as pgit
+from pcrm.git import sync as pgit_sync
 from pcrm.git import hooks
 from pcrm.core.validate import check_snapshot
 from pcrm.cli.group import cli
@@ -175,10 +176,10 @@ def test_progress_lines_reach_the_caller(devices: tuple[Path, Path]) -> None:
     # What `pcrm sync` shows on a terminal: git's progress, through GitPython's RemoteProgress.
     laptop, phone = devices
     log(laptop, "2026-11-19 call: catch-up", "Talked.")
-    pgit.sync(laptop)
+    pgit_sync.sync(laptop)
     log(phone, "2026-11-20 email: thanks", "Sent.")
     lines: list[str] = []
-    result = pgit.sync(phone, progress=lines.append)
+    result = pgit_sync.sync(phone, progress=lines.append)
     assert (result.pulled, result.pushed) == (1, 1)
     assert lines and all(line.endswith(("\r", "\n")) for line in lines)
     assert any("objects" in line.lower() for line in lines), lines

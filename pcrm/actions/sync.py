@@ -11,7 +11,7 @@ from typing import Callable
 
 from pcrm.actions.check import check_paths
 from pcrm.core.errors import CheckFailed
-from pcrm.git.repo import SyncResult, sync
+from pcrm.git.sync import SyncResult, sync
 
 
 def sync_checked(root: Path, today: dt.date,

@@ -3,7 +3,7 @@ and how the front-matter changed (``company: Globex -> Acme``: a new job is a
 reason to congratulate).
 
 One git process per command: ``git log --follow -p`` with whole-file context
-(see :func:`pcrm.git.log_follow_patch`), so each commit's hunk holds both the
+(see :func:`log_follow_patch`), so each commit's hunk holds both the
 old and the new version of the file; both are parsed with pcrm's own parser,
 and the two are compared. No click here.
 """
@@ -18,7 +18,35 @@ from typing import Any
 from pcrm.git import repo as git
 from pcrm.core.config import Config
 from pcrm.core.model import Contact, Interaction
+from pcrm.core.errors import GitError
 from pcrm.core.parse import parse_contact
+
+
+LOG_MARK = "\x1e"  # starts a commit header line; a patch line never starts with it
+
+
+def log_follow_patch(root: Path, path: str) -> str:
+    """One ``git log --follow -p`` of *path* with whole-file context, as text.
+
+    Each commit starts with a line ``\\x1e<id>\\x1f<author date>\\x1f<author>\\x1f<subject>``;
+    the huge ``-U`` makes every hunk hold the whole file, so both versions of
+    the file can be rebuilt from the patch without one git process per commit.
+    """
+    fmt = f"{LOG_MARK}%H%x1f%aI%x1f%an%x1f%s"
+    # The -c settings undo user config that would change the patch's shape.
+    done = git.run(root, ["-c", "core.quotepath=off", "-c", "diff.suppressBlankEmpty=false",
+                      "-c", "diff.noprefix=false", "log", "--follow", "-p", "--text",
+                      "-U100000000", "--no-color", "--no-ext-diff", "--no-textconv",
+                      "--no-show-signature", "--relative", "--src-prefix=a/",
+                      "--dst-prefix=b/", "-M", f"--format={fmt}", "--", path], check=False)
+    if done.returncode != 0:
+        # Only now find out why, so that the usual case stays one process.
+        git.repo_prefix(root)  # not a repository: a clear error
+        if not git.has_commits(root):
+            return ""
+        raise GitError(f"git log failed: {git.first_line(done)}")
+    return done.stdout.decode("utf-8", "replace")
+
 
 
 @dataclass
@@ -68,10 +96,10 @@ def contact_history(root: Path, contact: Contact, config: Config) -> History:
 
     Raises :class:`~pcrm.errors.GitError` when the vault is not in a Git repository.
     """
-    patch = git.log_follow_patch(root, contact.path)
+    patch = log_follow_patch(root, contact.path)
     # A commit header is a line starting with LOG_MARK; a patch line never
     # does (it starts with ' ', '+', '-', '@', a word or a backslash).
-    chunks = ("\n" + patch).split("\n" + git.LOG_MARK)[1:]
+    chunks = ("\n" + patch).split("\n" + LOG_MARK)[1:]
     # In a straight history a commit's old version is the previous commit's
     # new one: parse each distinct text once.
     memo: dict[str, Contact | None] = {}

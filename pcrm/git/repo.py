@@ -21,7 +21,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from pcrm.core.errors import GitError
 
@@ -176,13 +176,13 @@ def init_if_needed(root: Path) -> bool:
     try:
         gitpython.Repo.init(str(root))
     except gitpython.GitCommandError as exc:
-        raise GitError(f"git init failed: {_command_error(exc)}") from None
+        raise GitError(f"git init failed: {command_error(exc)}") from None
     except gitpython.GitCommandNotFound:
         raise GitError("git is not installed (no 'git' on PATH)") from None
     return True
 
 
-def _command_error(exc: Any) -> str:
+def command_error(exc: Any) -> str:
     """The first line of a GitPython ``GitCommandError``'s stderr."""
     stderr = exc.stderr if isinstance(exc.stderr, (str, bytes)) else ""
     if isinstance(stderr, bytes):
@@ -395,148 +395,3 @@ def grep_staged(root: Path, needles: list[str], pathspecs: list[str]) -> set[str
     if done.returncode not in (0, 1):  # 1: nothing found
         raise GitError(f"git grep failed: {first_line(done)}")
     return {p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p}
-
-
-# -- history ----------------------------------------------------------------------------
-
-LOG_MARK = "\x1e"  # starts a commit header line; a patch line never starts with it
-
-
-def log_follow_patch(root: Path, path: str) -> str:
-    """One ``git log --follow -p`` of *path* with whole-file context, as text.
-
-    Each commit starts with a line ``\\x1e<id>\\x1f<author date>\\x1f<author>\\x1f<subject>``;
-    the huge ``-U`` makes every hunk hold the whole file, so both versions of
-    the file can be rebuilt from the patch without one git process per commit.
-    """
-    fmt = f"{LOG_MARK}%H%x1f%aI%x1f%an%x1f%s"
-    # The -c settings undo user config that would change the patch's shape.
-    done = run(root, ["-c", "core.quotepath=off", "-c", "diff.suppressBlankEmpty=false",
-                      "-c", "diff.noprefix=false", "log", "--follow", "-p", "--text",
-                      "-U100000000", "--no-color", "--no-ext-diff", "--no-textconv",
-                      "--no-show-signature", "--relative", "--src-prefix=a/",
-                      "--dst-prefix=b/", "-M", f"--format={fmt}", "--", path], check=False)
-    if done.returncode != 0:
-        # Only now find out why, so that the usual case stays one process.
-        repo_prefix(root)  # not a repository: a clear error
-        if not has_commits(root):
-            return ""
-        raise GitError(f"git log failed: {first_line(done)}")
-    return done.stdout.decode("utf-8", "replace")
-
-
-# -- sync -------------------------------------------------------------------------------
-
-@dataclass
-class SyncResult:
-    """What ``pcrm sync`` did: the branch, its upstream, commits pulled and pushed."""
-
-    branch: str
-    upstream: str
-    pulled: int
-    pushed: int
-
-
-def _count(root: Path, revisions: str) -> int:
-    done = run(root, ["rev-list", "--count", revisions], check=False)
-    return int(text(done) or 0) if done.returncode == 0 else 0
-
-
-def _rebase_in_progress(root: Path) -> bool:
-    return any(git_path(root, name).exists() for name in ("rebase-merge", "rebase-apply"))
-
-
-def progress_reporter(show: Callable[[str], None]) -> gitpython.RemoteProgress:
-    """A GitPython ``RemoteProgress`` that passes each progress line to *show*.
-
-    ``show`` gets lines such as ``Receiving objects:  42% (21/50)``, with
-    ``"\r"`` at the end while a stage runs and ``"\n"`` when it is done.
-    """
-    import git as gitpython
-
-    class Reporter(gitpython.RemoteProgress):
-        def update(self, op_code: int, cur_count: Any, max_count: Any = None,
-                   message: str = "") -> None:
-            line = self._cur_line or ""
-            end = "\n" if op_code & gitpython.RemoteProgress.END else "\r"
-            if line:
-                show(line.strip() + end)
-
-    return Reporter()
-
-
-def sync(root: Path, progress: Callable[[str], None] | None = None,
-         before_push: Callable[[], None] | None = None) -> SyncResult:
-    """``git pull --rebase`` then ``git push`` on the current branch; never forces.
-
-    Pull and push go through GitPython's ``Remote`` of the branch's upstream;
-    with *progress*, git's progress lines are passed to it (see
-    :func:`progress_reporter`). A conflict aborts the rebase (the branch is
-    left as it was) and raises :class:`GitError` saying which files conflict
-    and what to do. *before_push* runs after the rebase, when there is something
-    to push; it raises to refuse the push (the rebased commits stay local).
-    """
-    import git as gitpython
-
-    repo_prefix(root)
-    if not text(run(root, ["remote"])):
-        raise GitError("this vault's repository has no remote to sync with; add one with "
-                       "'git remote add origin URL', then 'git push -u origin HEAD'")
-    done = run(root, ["symbolic-ref", "--short", "-q", "HEAD"], check=False)
-    branch = text(done)
-    if done.returncode != 0 or not branch:
-        raise GitError("HEAD is detached (not on a branch); 'git switch BRANCH' first")
-    if _rebase_in_progress(root):
-        raise GitError("a rebase is already in progress; finish it ('git rebase --continue') "
-                       "or undo it ('git rebase --abort') first")
-    done = run(root, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"],
-               check=False)
-    upstream = text(done)
-    if done.returncode != 0 or not upstream:
-        remotes = text(run(root, ["remote"])).split()
-        remote = "origin" if "origin" in remotes else remotes[0]
-        raise GitError(f"branch '{branch}' has no upstream branch to sync with; set one with "
-                       f"'git push -u {remote} {branch}'")
-    if has_commits(root):
-        dirty = run(root, ["diff", "--quiet", "HEAD", "--"], check=False)
-        if dirty.returncode == 1:
-            raise GitError("you have uncommitted changes; commit them (e.g. 'git commit -am "
-                           "\"notes\"') or 'git stash' them, then run 'pcrm sync' again")
-    before = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
-
-    repo = open_repo(root)
-    tracking = repo.active_branch.tracking_branch()
-    remote = repo.remote(tracking.remote_name if tracking is not None else "origin")
-    reporter = progress_reporter(progress) if progress is not None else None
-    try:
-        remote.pull(rebase=True, no_autostash=True, progress=reporter)
-        failed: str | None = None
-    except gitpython.GitCommandError as exc:
-        failed = _command_error(exc)
-    if failed is not None:
-        if _rebase_in_progress(root):
-            conflicted = text(run(root, ["diff", "--name-only", "--diff-filter=U", "--relative"],
-                                  check=False)).split("\n")
-            abort = run(root, ["rebase", "--abort"], check=False)
-            files = ", ".join(p for p in conflicted if p) or "some files"
-            if abort.returncode != 0:
-                raise GitError(f"your commits conflict with {upstream} in {files}, and "
-                               f"'git rebase --abort' failed ({first_line(abort)}); "
-                               "run 'git status' to see where you are")
-            raise GitError(f"your commits conflict with {upstream} in {files}; nothing was "
-                           f"changed (the rebase was aborted). To resolve by hand: 'git pull "
-                           f"--no-rebase', edit the files, 'git commit', then 'pcrm sync'")
-        raise GitError(f"git pull failed: {failed}")
-    after = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
-    pulled = _count(root, f"{before}..{after}") if before and after else \
-        (_count(root, after) if after else 0)
-    pushed = _count(root, "@{upstream}..HEAD")
-    if pushed and before_push is not None:
-        before_push()
-    if pushed:
-        try:
-            remote.push(progress=reporter).raise_if_error()
-        except gitpython.GitCommandError as exc:
-            raise GitError(f"git push failed: {_command_error(exc)} (if the remote moved on, "
-                           "run 'pcrm sync' again)") from None
-    return SyncResult(branch, upstream, pulled, pushed)

@@ -17,7 +17,7 @@ names, so the check parses the changed files and the company files, asks
 ``git grep --cached`` which staged contacts mention one of the changed files'
 emails or LinkedIn URLs (a superset of the real duplicates: it matches text),
 and parses just those too. A commit that changes many files, or the config,
-parses the whole snapshot instead, with the parse cache (``pcrm.cache``
+parses the whole snapshot instead, with the parse cache (``pcrm.store.blobcache``
 ``lookup_blobs``/``store_blobs``, when present) so that only new blobs are
 read and parsed. If :mod:`pcrm.check` gains a rule that needs other facts of
 unchanged files, :func:`_related` must gather them too.
@@ -167,7 +167,7 @@ def read_staged(reader: git.BlobReader, root: Path, config: Config,
     hits: dict[str, ParsedFile] = {}
     use_cache = len(blobs) >= CACHE_FROM
     if use_cache:
-        from pcrm.store import index as cache  # noqa: PLC0415 - sqlite only when it pays
+        from pcrm.store import blobcache as cache  # noqa: PLC0415 - sqlite only when it pays
 
         hits = cache.lookup_blobs(root, config, blobs)
     missing = {path: blob for path, blob in blobs.items() if path not in hits}

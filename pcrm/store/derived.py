@@ -26,7 +26,8 @@ from pcrm.core.config import Config
 from pcrm.core.model import Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
-from pcrm.store.index import encode_record, open_index
+from pcrm.store.index import open_index
+from pcrm.store.parsing import encode_record
 
 TABLE = ("CREATE TABLE IF NOT EXISTS derived (path TEXT PRIMARY KEY, key TEXT, brief BLOB, "
          "record BLOB)")

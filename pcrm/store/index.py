@@ -27,36 +27,23 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 import sqlite3
-import sys
-import threading
 import time
 from pathlib import Path
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple
+from typing import Iterator, NamedTuple
 
 from pcrm import __version__
 from pcrm.core.config import Config
-from pcrm.core.model import Contact, ParsedFile
-from pcrm.core.records import (Brief, Facts, brief_of, facts_from_plain, facts_of,
-                               parsed_from_record, plain, record_of, summarize)
+from pcrm.core.model import ParsedFile
+from pcrm.core.records import Brief, Facts, brief_of, facts_from_plain, facts_of
 from pcrm.store.files import read_file
+from pcrm.store.parsing import decode_record, parse_many
 
 SCHEMA = 13
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
-
-
-def encode_record(parsed: ParsedFile) -> bytes:
-    """A parsed file (contact summarized) as compact bytes: its :class:`FileRecord`."""
-    return marshal.dumps(plain(record_of(parsed)))
-
-
-def decode_record(path: str, blob: bytes) -> ParsedFile:
-    """The inverse of :func:`encode_record` (same argument order as :func:`parse_one`)."""
-    return parsed_from_record(path, marshal.loads(blob))
 
 
 # The modules whose code decides what a record holds: a change to any of them
@@ -133,7 +120,7 @@ def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
         db.execute(f"DROP TABLE IF EXISTS {table}")
     # Keyed like git's index: mtime, size, ctime and inode, so that an edit
     # that keeps the size and puts the mtime back is still seen. ``sums``
-    # checks the records (see :func:`_sums`): a damaged one is parsed again.
+    # checks the records (see :func:`checksums`): a damaged one is parsed again.
     db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                "size INTEGER, ctime_ns INTEGER, ino INTEGER, brief BLOB, "
                "record BLOB, facts BLOB, sums BLOB)")
@@ -189,14 +176,6 @@ def open_index(root: Path, config: Config) -> Index | None:
     return None
 
 
-def _fts_row(parsed: ParsedFile) -> tuple | None:
-    contact = parsed.contact
-    if not isinstance(contact, Contact):
-        return None
-    return (parsed.path, contact.name, contact.company or "", contact.role or "",
-            " ".join(contact.tags), contact.body)
-
-
 class LazyFiles(MutableMapping):
     """Parsed files by path, decoding each cached record on first access."""
 
@@ -242,110 +221,6 @@ class LazyFiles(MutableMapping):
         return path in self._parsed or path in self._records
 
 
-PARALLEL_FROM = 1500  # files to parse before a second process pays for itself
-
-
-def _parse_fresh(path: str, absolute: str, config: Config) -> tuple[ParsedFile, tuple | None]:
-    """Parse one file for the index: the summarized result and its search row."""
-    parsed = read_file(path, absolute, config, full=True)
-    fts = _fts_row(parsed)
-    if isinstance(parsed.contact, Contact):
-        parsed.contact = summarize(parsed.contact, config)
-    return parsed, fts
-
-
-_WORKER_CONFIG: Config | None = None
-
-
-class Encoded(NamedTuple):
-    """What the index stores of a parsed file, as bytes (and its search row)."""
-
-    brief: bytes
-    record: bytes
-    facts: bytes
-    fts: tuple | None
-
-
-def _encoded(parsed: ParsedFile, fts: tuple | None) -> Encoded:
-    """The marshal boundary: named records in, plain bytes out."""
-    return Encoded(marshal.dumps(plain(brief_of(parsed))), encode_record(parsed),
-                   marshal.dumps(plain(facts_of(parsed))), fts)
-
-
-def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, Encoded]]:
-    """In a worker process: parse files and return them encoded (cheap to send back)."""
-    assert _WORKER_CONFIG is not None
-    return [(path, _encoded(*_parse_fresh(path, absolute, _WORKER_CONFIG)))
-            for path, absolute in todo]
-
-
-def _quiet_worker() -> None:
-    """In the helper process: Ctrl-C is the parent's to handle (it stops the helper);
-    left to the default, the helper printed a ``ForkPoolWorker`` traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def _start_helper(todo: list[tuple[str, str]], config: Config) -> tuple[Any, Any] | None:
-    """Fork a helper process parsing *todo*: (pool, pending result), or None if impossible.
-
-    Ctrl-C is held back while forking: the helper starts with it blocked (then
-    ignores it), and the caller gets the pool before the interrupt arrives, so
-    it can always stop the helper (a helper left behind kept the command alive).
-    """
-    import multiprocessing
-
-    global _WORKER_CONFIG
-    _WORKER_CONFIG = config
-    pool = None
-    try:
-        pool = multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker)
-        return pool, pool.apply_async(_parse_encoded, (todo,))
-    except OSError:
-        if pool is not None:
-            pool.terminate()
-        return None
-
-
-def _parse_many(todo: list[tuple[str, str]], config: Config
-                ) -> tuple[dict[str, ParsedFile], dict[str, Encoded]]:
-    """Parse *todo*; with many files, a forked second process takes half of them.
-
-    Returns (parsed here, encoded by the helper process). Forking is only done
-    on Linux and from a single-threaded process (the feed server has threads).
-    """
-    here, there = todo, []
-    helper = None
-    parsed = {}
-    encoded = {}
-    try:
-        if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
-                and (os.cpu_count() or 1) > 1 and threading.active_count() == 1):
-            half = len(todo) // 2
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                helper = _start_helper(todo[:half], config)
-            finally:  # a Ctrl-C held back arrives here, with the helper known
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            if helper is not None:
-                there, here = todo[:half], todo[half:]
-        for path, absolute in here:
-            result, fts = _parse_fresh(path, absolute, config)
-            parsed[path] = result
-            encoded[path] = _encoded(result, fts)
-        if helper is not None:
-            try:
-                encoded.update(helper[1].get())
-            except Exception:  # noqa: BLE001 - the helper died: parse its share here
-                for path, absolute in there:
-                    parsed[path], fts = _parse_fresh(path, absolute, config)
-                    encoded[path] = _encoded(parsed[path], fts)
-    finally:  # also on Ctrl-C: no helper outlives the command
-        if helper is not None:
-            helper[0].terminate()
-    return parsed, encoded
-
-
 class Row(NamedTuple):
     """One file's row of the ``files`` table (less its path): the stamp, then the records."""
 
@@ -359,7 +234,7 @@ class Row(NamedTuple):
     sums: bytes | None
 
 
-def _sums(path: str, brief: bytes, record: bytes, facts: bytes | None) -> bytes:
+def checksums(path: str, brief: bytes, record: bytes, facts: bytes | None) -> bytes:
     """Checksums of a row's records: 8 bytes of BLAKE2b each (brief with its path,
     record, facts). A bit flipped on disk must never reach the user's screen."""
     from hashlib import blake2b
@@ -375,7 +250,7 @@ def _intact(path: str, row: Row) -> bool:
     if not isinstance(row.sums, bytes) or len(row.sums) != 24 \
             or not isinstance(row.brief, bytes) or not isinstance(row.record, bytes):
         return False
-    expected = _sums(path, row.brief, row.record, row.facts)
+    expected = checksums(path, row.brief, row.record, row.facts)
     if row.facts is None:
         return expected[:16] == row.sums[:16]
     return expected == row.sums
@@ -445,7 +320,7 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
 def _take_parsed(reading: _Reading, config: Config, known: dict[str, Row]
                  ) -> list[tuple[tuple | None, str, tuple | None]]:
     """Parse the files to parse; the rows to write (row or None to drop, path, search row)."""
-    parsed, encoded = _parse_many(reading.todo, config)
+    parsed, encoded = parse_many(reading.todo, config)
     reading.parsed.update(parsed)
     racy = (time.time() - RACY_SECONDS) * 1e9
     changed: list[tuple[tuple | None, str, tuple | None]] = []
@@ -457,7 +332,7 @@ def _take_parsed(reading: _Reading, config: Config, known: dict[str, Row]
         info = reading.stats[path]
         if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
             changed.append(((path, *_stamp(info), item.brief, item.record, item.facts,
-                             _sums(path, item.brief, item.record, item.facts)),
+                             checksums(path, item.brief, item.record, item.facts)),
                             path, item.fts))
         else:
             reading.unindexed.append(path)
@@ -538,52 +413,3 @@ def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple
 
 def _has_fts(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'fts'").fetchone() is not None
-
-
-def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str, ParsedFile]:
-    """Cached parse results of staged blobs: ``{path: blob id}`` in, hits out."""
-    index = open_index(root, config)
-    if index is None:
-        return {}
-    found: dict[str, ParsedFile] = {}
-    try:
-        for chunk in _chunks(list(blobs.items()), 400):
-            marks = ",".join("(?, ?)" for _ in chunk)
-            args = [value for path, sha in chunk for value in (sha, path)]
-            for sha, path, record, sums in index.db.execute(
-                    "SELECT sha, path, record, sums FROM blobs "
-                    f"WHERE (sha, path) IN (VALUES {marks})", args):
-                if not isinstance(record, bytes) or sums != _sums(path, b"", record, None):
-                    continue  # damaged: the blob is parsed again
-                try:
-                    found[path] = decode_record(path, record)
-                except Exception:  # noqa: BLE001 - never trust a record that does not decode
-                    pass
-    except sqlite3.DatabaseError:
-        return {}
-    finally:
-        index.close()
-    return found
-
-
-def store_blobs(root: Path, config: Config, parsed: dict[str, tuple[str, ParsedFile]]) -> None:
-    """Remember parse results of staged blobs: ``{path: (blob id, parsed)}``."""
-    index = open_index(root, config)
-    if index is None:
-        return
-    try:
-        index.db.execute("BEGIN IMMEDIATE")
-        rows = [(sha, path, encode_record(result)) for path, (sha, result) in parsed.items()]
-        index.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?)",
-                             ((sha, path, record, _sums(path, b"", record, None))
-                              for sha, path, record in rows))
-        index.db.execute("COMMIT")
-    except sqlite3.Error:
-        pass
-    finally:
-        index.close()
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
