@@ -6,7 +6,7 @@ turning it into plain tuples (:func:`plain`) and read it back with ``_make``:
 
 - :class:`Brief`: what the agenda needs to pick the contacts due (read for
   every file on every ``status``, so it is small);
-- :class:`Facts`: what validation needs (``pcrm check``, the vault-wide rules);
+- :class:`~pcrm.core.facts.Facts` (in :mod:`pcrm.core.facts`): what validation needs;
 - :class:`FileRecord`: the file's problems, contact summary and company, from
   which :func:`parsed_from_record` rebuilds the :class:`~pcrm.core.model.ParsedFile`.
 
@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from pcrm.core.config import Config
 from pcrm.core.events import EVENTS, parse_event
+from pcrm.core.facts import MentionRecord, Problem, problems_of
 from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact, Diagnostic,
                              EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary)
 from pcrm.core.companyfile import company_key, parse_company
@@ -71,103 +72,6 @@ def brief_of(parsed: ParsedFile) -> Brief:
                  tuple(contact.tags), due, contact.name, booked,
                  company_key(contact.company) if contact.company else None, contact.role,
                  _ord(contact.quiet_since), contact.status == "archived")
-
-
-# -- the facts: validation -----------------------------------------------------------------
-
-class Problem(NamedTuple):
-    """A diagnostic without its path (the record's key holds it)."""
-
-    line: int
-    col: int
-    severity: str
-    message: str
-
-
-class PersonFacts(NamedTuple):
-    """What the vault-wide rules need of a contact."""
-
-    emails: tuple[str, ...]
-    linkedin: str | None
-    company: str | None
-    key_lines: tuple[tuple[str, int], ...]  # (front-matter key, line)
-    dated: tuple[tuple[int, int], ...]  # (interaction date ordinal, line)
-    name: str
-    # The thank-yous no email on file could answer: (starts, ends or None, due, line, label)
-    thanks: tuple[tuple[int, int | None, int, int, str], ...] = ()
-
-
-class MentionRecord(NamedTuple):
-    """A person an event note names (:class:`~pcrm.core.model.Mention`)."""
-
-    ref: str
-    line: int
-    col: int
-    how: str
-
-
-class Facts(NamedTuple):
-    """What checking needs of one file (see :func:`pcrm.core.validate.check_facts`)."""
-
-    problems: tuple[Problem, ...]
-    person: PersonFacts | None
-    company: str | None  # the company file's name
-    mentions: tuple[MentionRecord, ...] | None  # an event note's
-
-
-def _problems(parsed: ParsedFile) -> tuple[Problem, ...]:
-    return tuple(Problem(d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
-
-
-def facts_of(parsed: ParsedFile) -> Facts:
-    """The facts of a parsed file (its contact summarized or not)."""
-    contact = parsed.contact
-    person = None
-    if contact is not None:
-        dated = (contact.dated if isinstance(contact, Summary)
-                 else [(i.date, i.line) for i in contact.interactions])
-        meetings = (contact.meetings if isinstance(contact, Summary)
-                    else [i for i in contact.interactions if i.klass == MEETING])
-        # A booked meeting is not a typo: only other kinds are checked for future dates.
-        booked = {meeting.line for meeting in meetings}
-        dated = [(day, line) for day, line in dated if line not in booked]
-        person = PersonFacts(tuple(contact.emails), contact.linkedin, contact.company,
-                             tuple(contact.key_lines.items()),
-                             tuple((day.toordinal(), line) for day, line in dated), contact.name,
-                             _thanks_without_email(contact))
-    mentions = None
-    if parsed.event is not None:
-        mentions = tuple(MentionRecord(m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
-    return Facts(_problems(parsed), person, parsed.company.name if parsed.company else None,
-                 mentions)
-
-
-def _thanks_without_email(contact: Contact | Summary) -> tuple:
-    """The contact's thank-yous, when it has no email to send them to (a summary's).
-
-    An event's thank-you can be a connection request: a LinkedIn URL is enough.
-    """
-    if contact.emails or not isinstance(contact, Summary):
-        return ()
-    found = []
-    for item in contact.candidates:
-        if item.rule != "thank-you" or item.source is None or item.starts is None:
-            continue
-        if contact.linkedin and item.source.kind == "event":
-            continue
-        origin = item.source.origin
-        found.append((item.starts.toordinal(), _ord(item.ends), item.due.toordinal(),
-                      1 if origin else item.source.line,
-                      item.source.label() + (f" ({origin})" if origin else "")))
-    return tuple(found)
-
-
-def facts_from_plain(value: tuple) -> Facts:
-    """The inverse of ``plain(facts)``."""
-    problems, person, company, mentions = value
-    return Facts(tuple(Problem._make(p) for p in problems),
-                 PersonFacts._make(person) if person is not None else None, company,
-                 tuple(MentionRecord._make(m) for m in mentions) if mentions is not None else None)
 
 
 # -- the file record: a parsed file, contact summarized ------------------------------------
@@ -361,7 +265,7 @@ def record_of(parsed: ParsedFile) -> FileRecord:
         company = CompanyRecord(found.name, found.target, found.why, tuple(
             StageRecord(s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
             for s in found.stages))
-    return FileRecord(_problems(parsed), summary, company, _event_record(parsed.event))
+    return FileRecord(problems_of(parsed), summary, company, _event_record(parsed.event))
 
 
 def _event_record(note: EventNote | None) -> EventRecord | None:

@@ -15,7 +15,8 @@ from pcrm.core.config import Config
 from pcrm.core.events import EVENTS
 from pcrm.core.model import (COMPANIES_FOLDER, Company, Diagnostic, EventNote, ParsedFile,
                              Summary)
-from pcrm.core.records import Brief, Facts
+from pcrm.core.facts import Facts
+from pcrm.core.records import Brief
 from pcrm.core.rules import FollowUp, agenda, brief_due
 
 if TYPE_CHECKING:

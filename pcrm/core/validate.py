@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from pcrm.core.attendance import Directory, resolve_mentions
 from pcrm.core.model import Diagnostic, EventNote, Mention, contact_id
-from pcrm.core.records import Facts, PersonFacts, facts_of
+from pcrm.core.facts import Facts, PersonFacts, facts_of
 from pcrm.core.snapshot import Snapshot
 
 
@@ -29,7 +29,7 @@ def normalize_linkedin(url: str) -> str:
 
 def check_facts(facts: Mapping[str, Facts], problems: list[Diagnostic], today: dt.date,
                 only: Iterable[str] | None = None) -> list[Diagnostic]:
-    """Every problem, from the facts of each file (see :func:`pcrm.core.records.facts_of`).
+    """Every problem, from the facts of each file (see :func:`pcrm.core.facts.facts_of`).
 
     *problems* are the ones found while listing the files. With *only*, report
     just the problems in those paths; the vault-wide rules still look at every

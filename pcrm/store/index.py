@@ -37,7 +37,8 @@ from typing import Iterator, NamedTuple
 from pcrm import __version__
 from pcrm.core.config import Config
 from pcrm.core.model import ParsedFile
-from pcrm.core.records import Brief, Facts, brief_of, facts_from_plain, facts_of
+from pcrm.core.facts import Facts, facts_from_plain, facts_of
+from pcrm.core.records import Brief, brief_of
 from pcrm.store.files import read_file
 from pcrm.store.parsing import decode_record, parse_many
 
@@ -49,9 +50,10 @@ RACY_SECONDS = 2.0
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
 _RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py",
-                   "core/attendance.py", "core/rules.py", "core/model.py", "core/timeutil.py", "core/kinds.py", "core/upcoming.py",
-                   "core/yamlload.py", "core/records.py", "core/lint.py",
-                   "core/config.py", "store/files.py", "store/index.py")
+                   "core/attendance.py", "core/rules.py", "core/model.py", "core/timeutil.py",
+                   "core/kinds.py", "core/upcoming.py", "core/yamlload.py", "core/records.py",
+                   "core/facts.py", "core/lint.py", "core/config.py", "store/files.py",
+                   "store/parsing.py", "store/index.py")
 
 
 def _code_stamp() -> str:

@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 from pcrm.core.config import Config
 from pcrm.core.model import Contact, ParsedFile
-from pcrm.core.records import brief_of, facts_of, parsed_from_record, plain, record_of, summarize
+from pcrm.core.facts import facts_of
+from pcrm.core.records import brief_of, parsed_from_record, plain, record_of, summarize
 from pcrm.store.files import read_file
 
 
