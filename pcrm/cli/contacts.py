@@ -9,6 +9,7 @@ from pcrm.cli.app import App
 from pcrm.cli.group import cli, emit_json, pass_app, report_skipped
 from pcrm.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pcrm.core.errors import GitError, PcrmError, ProblemsFound, UsageError
+from pcrm.core.model import Contact
 
 
 GITIGNORE = ("# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
@@ -151,18 +152,30 @@ def show(app: App, contact: str) -> None:
       pcrm show acme
     """
     from pcrm.cli.insights import show_company
-    from pcrm.core.model import when_text
-    from pcrm.core.rules import RULE_TITLES, ordered, pending, quiet_since
-    from pcrm.core.upcoming import upcoming_of
 
     if show_company(app, contact):
         return
-
     person = app.contact(contact)
+    _echo_card(app, person)
+    click.echo("")
+    _echo_log(app, person)
+    click.echo("")
+    _echo_follow_ups(app, person)
+    _echo_upcoming(app, person)
+
+
+def _heading(app: App, title: str) -> None:
+    click.echo(click.style(title, bold=True), color=app.color)
+
+
+def _echo_card(app: App, person: Contact) -> None:
+    """The name, then one line per field that has a value."""
+    from pcrm.core.rules import quiet_since
+
     quiet = quiet_since(person, app.config)
     if quiet is not None and app.today < quiet:
         quiet = None
-    click.echo(click.style(person.name, bold=True), color=app.color)
+    _heading(app, person.name)
     for label, value in (("company", person.company), ("role", person.role),
                          ("email", ", ".join(person.emails)), ("phone", person.phone),
                          ("linkedin", person.linkedin), ("tags", ", ".join(person.tags)),
@@ -176,8 +189,14 @@ def show(app: App, contact: str) -> None:
                          ("file", person.path)):
         if value:
             click.echo(f"  {label + ':':<14} {value}")
-    click.echo("")
-    click.echo(click.style("Log", bold=True), color=app.color)
+
+
+def _echo_log(app: App, person: Contact) -> None:
+    """The interactions, in the order the rules read them."""
+    from pcrm.core.model import when_text
+    from pcrm.core.rules import ordered
+
+    _heading(app, "Log")
     if not person.interactions:
         click.echo("  nothing logged yet")
     for item in ordered(person.interactions):
@@ -185,8 +204,13 @@ def show(app: App, contact: str) -> None:
         extra = f" (expect {item.expect.isoformat()})" if item.expect else ""
         source = f"  [{item.origin}]" if item.origin else ""
         click.echo(f"  {when:<16} {item.kind:<10} {item.title}{extra}{source}".rstrip())
-    click.echo("")
-    click.echo(click.style("Follow-ups", bold=True), color=app.color)
+
+
+def _echo_follow_ups(app: App, person: Contact) -> None:
+    """The pending follow-ups, each with how late it is and the rule behind it."""
+    from pcrm.core.rules import RULE_TITLES, pending
+
+    _heading(app, "Follow-ups")
     items = pending(person, app.config, app.today)
     if not items:
         why = f" (status: {person.status})" if person.status != "active" else ""
@@ -197,10 +221,17 @@ def show(app: App, contact: str) -> None:
                                              if late else "")
         click.echo(f"  {RULE_TITLES[item.rule]:<14} due {when}: {item.reason} "
                    f"[rule {item.rule}]")
+
+
+def _echo_upcoming(app: App, person: Contact) -> None:
+    """Booked meetings still ahead; the section is left out when there are none."""
+    from pcrm.core.model import when_text
+    from pcrm.core.upcoming import upcoming_of
+
     booked = upcoming_of(person, app.today)
     if booked:
         click.echo("")
-        click.echo(click.style("Upcoming", bold=True), color=app.color)
+        _heading(app, "Upcoming")
     for meeting in booked:
         title = f": {meeting.title}" if meeting.title else ""
         click.echo(f"  {when_text(meeting.date, meeting.time):<16} {meeting.kind}{title}; "

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
-from pcrm.core import lint, yamlload
+from pcrm.core import fields, lint, yamlload
 from pcrm.core.config import Config, unknown_kind, unknown_stage
-from pcrm.core.model import STATUSES, Contact, Diagnostic, Interaction, ParsedFile, contact_id
-from pcrm.core.safetext import CONTROL, brief, has_control
-from pcrm.core.timeutil import parse_cadence, parse_iso_date
+from pcrm.core.model import Contact, Diagnostic, Interaction, ParsedFile, contact_id
+from pcrm.core.safetext import brief
+from pcrm.core.timeutil import parse_iso_date
 
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 
@@ -34,19 +33,6 @@ _KIND = re.compile(r"^\s+([^\s:()]+)(?:\s*:\s*|\s+|$)")
 # Unambiguous (no two runs of \s side by side), so linear on long runs of spaces.
 _EXPECT = re.compile(r"\(expect\s+(?:([^)\s]+)\s*)?\)\s*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?=\b|\D)")
-_BIRTHDAY = re.compile(r"^--(\d{2})-(\d{2})$")
-
-
-def looks_like_email(value: str) -> bool:
-    """``local@domain.tld`` with no space and one ``@``: string methods, linear time.
-
-    (The pattern this replaces, ``[^@\\s]+@[^@\\s]+\\.[^@\\s]+``, took seconds
-    on an address of many dots.)
-    """
-    local, at, domain = value.partition("@")
-    if not at or not local or "@" in domain or any(char.isspace() for char in value):
-        return False
-    return "." in domain[1:-1]
 
 
 def heading_of(line: str) -> tuple[int, str] | None:
@@ -163,150 +149,20 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
     def problem_at(key: str, message: str, severity: str = "error") -> None:
         diags.append(Diagnostic(path, key_lines.get(key, 2), 1, severity, f"{key}: {message}"))
 
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        if name is None or (isinstance(name, str) and not name.strip()):
-            msg = "'name:' is required and must not be empty" if "name" in data else \
-                "'name:' is required"
-            diags.append(Diagnostic(path, key_lines.get("name", 1), 1, "error", msg))
-        else:
-            problem_at("name", f"must be text, not {brief(name)}; quote it")
-        name = None
+    name = fields.read_name(path, data, key_lines, problem_at, diags)
     contact = Contact(id=contact_id(path), path=path, name=(name or "").strip(), meta=data,
                       key_lines=key_lines)
-
-    for key in ("company", "role"):
-        value = data.get(key)
-        if value is None:
-            continue
-        if isinstance(value, (dict, list)) or isinstance(value, bool):
-            problem_at(key, f"must be text, not {brief(value)}")
-        else:
-            setattr(contact, key, str(value).strip() or None)
-
-    emails = data.get("email")
-    if emails is not None:
-        values = emails if isinstance(emails, list) else [emails]
-        for value in values:
-            if not isinstance(value, str):
-                problem_at("email", f"must be an address or a list of addresses, not {brief(value)}")
-            elif not value.strip():
-                continue  # an empty placeholder (a template's `email: ""`)
-            elif not looks_like_email(value.strip()):
-                problem_at("email", f"{brief(value)} does not look like an email address", "warning")
-                contact.emails.append(value.strip())
-            else:
-                contact.emails.append(value.strip())
-
-    phone = data.get("phone")
-    if phone is not None:
-        if isinstance(phone, (int, float)) and not isinstance(phone, bool):
-            problem_at("phone", f"YAML read {brief(phone)} as a number; quote it: "
-                                f"phone: \"{phone}\"")
-        elif not isinstance(phone, str):
-            problem_at("phone", f"must be text in quotes, not {brief(phone)}")
-        else:
-            contact.phone = phone
-
-    for key in ("linkedin", "website", "github"):
-        value = data.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            problem_at(key, f"must be a URL, not {brief(value)}")
-        elif key == "linkedin":
-            contact.linkedin = value.strip() or None
-
-    tags = data.get("tags")
-    if tags is not None:
-        values = tags if isinstance(tags, list) else [tags]
-        for value in values:
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                contact.tags.append(str(value).strip())
-            else:
-                problem_at("tags", f"must be a list of words, not {brief(value)}")
-
-    if "cadence" in data:
-        contact.cadence_set = True
-        try:
-            contact.cadence = parse_cadence(data["cadence"])
-        except ValueError as exc:
-            problem_at("cadence", str(exc))
-            contact.cadence_set = False
-
-    for key in ("follow_up", "snooze", "connected"):
-        value = data.get(key)
-        if value is None:
-            continue
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            setattr(contact, key, value)
-        else:
-            problem_at(key, f"must be a date YYYY-MM-DD, not {brief(value)}")
-
-    status = data.get("status", "active")
-    if status not in STATUSES:
-        problem_at("status", f"must be active, paused or archived, not {brief(status)}")
-    else:
-        contact.status = status
-
-    if data.get("birthday") is not None:
-        contact.birthday = _birthday(data["birthday"])
-        if contact.birthday is None:
-            problem_at("birthday", f"must be YYYY-MM-DD or --MM-DD, not {brief(data['birthday'])}")
+    fields.read_identity(data, contact, problem_at)
+    fields.read_reach(data, contact, problem_at)
+    fields.read_schedule(data, contact, problem_at)
 
     contact.interactions = parse_log(path, lines, body_start, config, diags)
     diags.extend(lint.body_problems(path, lines, body_start, contact.interactions))
     contact.body = "\n".join(lines[body_start:])
-    _warn_control(path, data, key_lines, contact.body, body_start, diags)
+    fields.warn_control(path, data, key_lines, contact.body, body_start, diags)
     if name is not None:
         result.contact = contact
     return result
-
-
-def _has_control(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, str):
-        return has_control(value)
-    if depth > yamlload.MAX_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return any(_has_control(k, depth + 1) or _has_control(v, depth + 1)
-                   for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_control(item, depth + 1) for item in value)
-    return False
-
-
-def _warn_control(path: str, data: dict, key_lines: dict[str, int], body: str,
-                  body_start: int, diags: list[Diagnostic]) -> None:
-    """Warn about control characters (terminal escape sequences) in values and notes."""
-    why = "pcrm shows them as symbols (ESC as \u241b); remove them"
-    for key, value in data.items():
-        if _has_control(key) or _has_control(value):
-            diags.append(Diagnostic(path, key_lines.get(str(key), 2), 1, "warning",
-                                    f"{brief(key)[1:-1]}: control characters in the value; "
-                                    f"{why}"))
-    found = CONTROL.search(body)
-    if found:
-        line = body_start + body.count("\n", 0, found.start()) + 1
-        col = found.start() - (body.rfind("\n", 0, found.start()) + 1) + 1
-        diags.append(Diagnostic(path, line, col, "warning",
-                                f"control character U+{ord(found.group(0)):04X} in the notes; "
-                                f"{why}"))
-
-
-def _birthday(value: Any) -> tuple[int | None, int, int] | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return (value.year, value.month, value.day)
-    if isinstance(value, str):
-        match = _BIRTHDAY.match(value.strip())
-        if match:
-            month, day = int(match.group(1)), int(match.group(2))
-            try:
-                dt.date(2000, month, day)  # a leap year: --02-29 is allowed
-            except ValueError:
-                return None
-            return (None, month, day)
-    return None
 
 
 def find_headings(lines: list[str], start: int) -> list[tuple[int, int, str, int]]:

@@ -145,38 +145,12 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
     except OSError as exc:
         raise WriteError(f"cannot write in {folder}: {exc.strerror}", path=str(target)) from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        if mode is None:
-            try:
-                mode = target.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mask = os.umask(0o022)
-                os.umask(mask)
-                mode = 0o666 & ~mask
-        os.chmod(temp, mode)
+        _fill_temporary(fd, new, durable)
+        os.chmod(temp, _default_mode(target) if mode is None else mode)
         if expected is None:
-            _refuse_if_changed(target, None)
-            # Never overwrite a file that appeared meanwhile: link fails if it exists.
-            os.link(temp, target)
-            os.unlink(temp)
+            _link_new(temp, target)
         else:
-            if target.exists() and (not os.access(target, os.W_OK)
-                                    or not target.stat().st_mode & 0o222):
-                raise WriteError("file is read-only; nothing was changed", path=str(target))
-            seen = None
-            if expected is not REPLACE:
-                seen = _refuse_if_changed(target, expected)  # type: ignore[arg-type]
-            # Once more, as close to the rename as the OS allows: an editor that
-            # saved meanwhile (by rename, or in place) changed the inode, size,
-            # mtime or ctime. What remains is the gap between this stat and the
-            # rename, microseconds (see docs/hardening.md).
-            if seen is not None and _identity(os.stat(target)) != seen:
-                raise ConflictError(CHANGED, path=str(target))
-            os.replace(temp, target)
+            _replace_checked(temp, target, expected)
     except FileExistsError:
         _cleanup(temp)
         raise ConflictError("file already exists; nothing was written", path=str(target)) from None
@@ -187,6 +161,51 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
     except BaseException:
         _cleanup(temp)
         raise
+
+
+def _fill_temporary(fd: int, new: bytes, durable: bool) -> None:
+    """Write *new* through the temporary file's descriptor, then close it."""
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(new)
+        handle.flush()
+        if durable:
+            os.fsync(handle.fileno())
+
+
+def _default_mode(target: Path) -> int:
+    """The permissions of the file being replaced, else what a plain ``open()`` gives."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        # The umask can only be read by setting it; put it straight back.
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _link_new(temp: str, target: Path) -> None:
+    """Put the temporary file in place as a new file; FileExistsError if one appeared."""
+    _refuse_if_changed(target, None)
+    # Never overwrite a file that appeared meanwhile: link fails if it exists.
+    os.link(temp, target)
+    os.unlink(temp)
+
+
+def _replace_checked(temp: str, target: Path, expected: bytes | object) -> None:
+    """Rename the temporary file over *target*, unless it is read-only or changed."""
+    if target.exists() and (not os.access(target, os.W_OK)
+                            or not target.stat().st_mode & 0o222):
+        raise WriteError("file is read-only; nothing was changed", path=str(target))
+    seen = None
+    if expected is not REPLACE:
+        seen = _refuse_if_changed(target, expected)  # type: ignore[arg-type]
+    # Once more, as close to the rename as the OS allows: an editor that
+    # saved meanwhile (by rename, or in place) changed the inode, size,
+    # mtime or ctime. What remains is the gap between this stat and the
+    # rename, microseconds (see docs/hardening.md).
+    if seen is not None and _identity(os.stat(target)) != seen:
+        raise ConflictError(CHANGED, path=str(target))
+    os.replace(temp, target)
 
 
 CHANGED = ("file changed on disk since pcrm read it (saved in an editor?); "
