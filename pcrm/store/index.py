@@ -49,11 +49,9 @@ RACY_SECONDS = 2.0
 
 # The modules whose code decides what a record holds: a change to any of them
 # (an upgrade, or an edit in a development checkout) invalidates the index.
-_RECORD_MODULES = ("core/parse.py", "core/companyfile.py", "core/events.py",
-                   "core/attendance.py", "core/rules.py", "core/model.py", "core/timeutil.py",
-                   "core/kinds.py", "core/upcoming.py", "core/yamlload.py", "core/records.py",
-                   "core/facts.py", "core/lint.py", "core/config.py", "store/files.py",
-                   "store/parsing.py", "store/index.py")
+_RECORD_MODULES = tuple(sorted(  # every core module (a new one cannot be forgotten)
+    f"core/{module.name}" for module in (Path(__file__).parent.parent / "core").glob("*.py"))
+) + ("store/files.py", "store/parsing.py", "store/index.py")
 
 
 def _code_stamp() -> str:
