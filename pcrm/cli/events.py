@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from pcrm.cli.app import App
-from pcrm.cli.group import cli, parse_user_date, pass_app
+from pcrm.cli.group import cli, parse_when_options, pass_app
 from pcrm.core.errors import UsageError
 
 
@@ -63,7 +63,6 @@ def event(app: App, title: str, date_: str | None, time_: str | None, kind: str,
     """
     from pcrm.actions.event import create_missing as create_people
     from pcrm.actions.event import new_event
-    from pcrm.core.timeutil import parse_clock
 
     existing = _note_path(app, title) if title.endswith(".md") else None
     if existing is not None:
@@ -79,16 +78,7 @@ def event(app: App, title: str, date_: str | None, time_: str | None, kind: str,
         if not done.created and not done.typos:
             click.echo(f"Everyone in {existing} has a contact file.")
     else:
-        today = app.today
-        day = parse_user_date(date_, today, future=False, option="--date") if date_ else today
-        clock = None
-        if time_:
-            try:
-                clock = parse_clock(time_)
-            except ValueError as exc:
-                raise UsageError(f"--time: {exc}") from None
-        promised = parse_user_date(expect, today, future=True, option="--expect") \
-            if expect else None
+        day, clock, promised = parse_when_options(app.today, date_, time_, expect)
         done = new_event(app.root, app.config, title, day, time=clock, kind=kind,
                          with_=_names(with_), skip=_names(skip), expect=promised,
                          create=create_missing, commit=commit)

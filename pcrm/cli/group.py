@@ -144,6 +144,22 @@ def parse_user_date(text: str, today: dt.date, *, future: bool, option: str) -> 
         raise UsageError(f"{option}: {exc}") from None
 
 
+def parse_when_options(today: dt.date, date_: str | None, time_: str | None,
+                       expect: str | None) -> tuple[dt.date, dt.time | None, dt.date | None]:
+    """``--date``, ``--time`` and ``--expect`` of ``log`` and ``event``: (day, clock, promised)."""
+    from pcrm.core.timeutil import parse_clock  # noqa: PLC0415
+
+    day = parse_user_date(date_, today, future=False, option="--date") if date_ else today
+    clock = None
+    if time_:
+        try:
+            clock = parse_clock(time_)
+        except ValueError as exc:
+            raise UsageError(f"--time: {exc}") from None
+    promised = parse_user_date(expect, today, future=True, option="--expect") if expect else None
+    return day, clock, promised
+
+
 def main() -> None:
     """Entry point of the console script and ``python -m pcrm``."""
     cli(prog_name="pcrm")

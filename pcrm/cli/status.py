@@ -6,7 +6,8 @@ import datetime as dt
 import click
 
 from pcrm.cli.app import App
-from pcrm.cli.group import cli, emit_json, parse_user_date, pass_app, report_skipped
+from pcrm.cli.group import cli, emit_json, parse_user_date, parse_when_options, pass_app, \
+    report_skipped
 from pcrm.core.errors import UsageError
 from pcrm.core.model import when_text
 from pcrm.core.rules import RULE_TITLES, FollowUp
@@ -156,20 +157,12 @@ def log(app: App, contacts: str, kind: str, text: str, date_: str | None, time_:
       pcrm log "Jane Doe" reply --date yesterday
     """
     from pcrm.actions.log import log_interaction
-    from pcrm.core.timeutil import parse_clock
 
     today = app.today
     named = [part.strip() for part in contacts.split(",")]
     if not all(named):
         raise UsageError(f"CONTACT: an empty name in '{contacts}' (write a,b,c)")
-    day = parse_user_date(date_, today, future=False, option="--date") if date_ else today
-    clock = None
-    if time_:
-        try:
-            clock = parse_clock(time_)
-        except ValueError as exc:
-            raise UsageError(f"--time: {exc}") from None
-    promised = parse_user_date(expect, today, future=True, option="--expect") if expect else None
+    day, clock, promised = parse_when_options(today, date_, time_, expect)
     logged = log_interaction(app.root, app.config, named, kind, text, day, clock, promised,
                              commit=commit)
     for path, heading in zip(logged.paths, logged.headings):
