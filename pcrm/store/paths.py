@@ -10,8 +10,9 @@ def state_dir(root: Path) -> Path:
 
     ``.git/pcrm`` when the vault is the top of a repository (its ``.git`` is a
     folder); else (no repository, a vault in a subfolder of one, a linked
-    worktree or a submodule, whose ``.git`` is a file) a per-user cache folder,
-    ``$XDG_CACHE_HOME/pcrm/<hash of the vault's path>``. ``$PCRM_CACHE_DIR``
+    worktree or a submodule, whose ``.git`` is a file) the per-user cache folder
+    that ``platformdirs`` names (on Linux ``$XDG_CACHE_HOME/pcrm``, on macOS
+    ``~/Library/Caches/pcrm``) plus ``<hash of the vault's path>``. ``$PCRM_CACHE_DIR``
     replaces both with ``$PCRM_CACHE_DIR/<hash>``, one folder per vault. No
     git file is parsed here, and no git runs: ``pcrm status`` stays instant.
     """
@@ -21,8 +22,9 @@ def state_dir(root: Path) -> Path:
     dot_git = root / ".git"
     if dot_git.is_dir():
         return dot_git / "pcrm"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "pcrm" / _digest(root)
+    import platformdirs  # noqa: PLC0415 - only vaults outside a repository's top need it
+
+    return platformdirs.user_cache_path("pcrm", appauthor=False) / _digest(root)
 
 
 def _digest(root: Path) -> str:
