@@ -14,7 +14,6 @@ from pcrm.core.model import INBOUND, MEETING, OUTBOUND, Summary
 
 NOT_CONTACTED, MESSAGED, REPLIED, MET, QUIET = (
     "not contacted", "messaged", "replied", "met", "quiet")
-STATES = (NOT_CONTACTED, MESSAGED, REPLIED, MET, QUIET)
 
 
 def state_of(contact: Summary, today: dt.date) -> str:
