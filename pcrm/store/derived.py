@@ -26,7 +26,7 @@ from pcrm.core.config import Config
 from pcrm.core.model import Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
-from pcrm.store.index import open_index
+from pcrm.store.index import open_index, write_if_ours
 from pcrm.store.parsing import encode_record
 
 TABLE = ("CREATE TABLE IF NOT EXISTS derived (path TEXT PRIMARY KEY, key TEXT, brief BLOB, "
@@ -79,13 +79,9 @@ def store(root: Path, config: Config, items: dict[str, tuple[str, ParsedFile]],
     index = open_index(root, config)
     if index is None:
         return
-    db = index.db
-    try:
+
+    def work(db: sqlite3.Connection) -> None:
         db.execute(TABLE)
-        db.execute("BEGIN IMMEDIATE")
-        if not index.still_ours():
-            db.execute("ROLLBACK")
-            return
         kept = set(keep)
         gone = [(path,) for (path,) in db.execute("SELECT path FROM derived")
                 if path not in kept]
@@ -93,11 +89,7 @@ def store(root: Path, config: Config, items: dict[str, tuple[str, ParsedFile]],
         db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)",
                        ((path, key, marshal.dumps(plain(brief_of(parsed))),
                          encode_record(parsed)) for path, (key, parsed) in items.items()))
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        try:
-            db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+    try:
+        write_if_ours(index, work)
     finally:
         index.close()

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from pcrm import __version__
 from pcrm.core.config import Config
@@ -375,15 +375,30 @@ def cached_parse(root: Path, config: Config,
     return files, reading.briefs, reading.facts if with_facts else None
 
 
-def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
-           removed: list[str]) -> None:
-    """Write re-parsed files (record or None, path, search row) and drop removed ones."""
+def write_if_ours(index: Index, work: Callable[[sqlite3.Connection], None]) -> None:
+    """Run *work* in one write transaction, unless another run rebuilt the index
+    for another config (its rows are not ours to touch); a SQLite error (busy,
+    read-only, full disk) rolls back and leaves the cache as it was."""
     db = index.db
     try:
         db.execute("BEGIN IMMEDIATE")
-        if not index.still_ours():  # records made with another config: not theirs to keep
+        if not index.still_ours():
             db.execute("ROLLBACK")
             return
+        work(db)
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
+           removed: list[str]) -> None:
+    """Write re-parsed files (record or None, path, search row) and drop removed ones."""
+
+    def work(db: sqlite3.Connection) -> None:
         db.executemany("DELETE FROM files WHERE path = ?",
                        [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -391,12 +406,7 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
         if _has_fts(db):
             _store_search_rows(db, removed + [path for _record, path, _fts in changed],
                                [fts for _record, _path, fts in changed if fts is not None])
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        try:
-            db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+    write_if_ours(index, work)
 
 
 def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple]) -> None:
