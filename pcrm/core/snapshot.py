@@ -43,27 +43,20 @@ class Snapshot:
     def contacts(self) -> list[Summary]:
         return [f.contact for f in self.files.values() if isinstance(f.contact, Summary)]
 
+    def _files_in(self, folder: str) -> list[ParsedFile]:
+        """The files under *folder*, in the snapshot's order; no other file's
+        record is decoded for them."""
+        return [self.files[path] for path in self.files if path.startswith(folder + "/")]
+
     @property
     def companies(self) -> list[Company]:
         """The company files that parse; no contact's record is decoded for them."""
-        found = []
-        for path in self.files:
-            if path.startswith(COMPANIES_FOLDER + "/"):
-                company = self.files[path].company
-                if company is not None:
-                    found.append(company)
-        return found
+        return [f.company for f in self._files_in(COMPANIES_FOLDER) if f.company is not None]
 
     @property
     def events(self) -> list[EventNote]:
         """The event notes that parse (``events/``), in path order."""
-        found = []
-        for path in self.files:
-            if path.startswith(EVENTS + "/"):
-                note = self.files[path].event
-                if note is not None:
-                    found.append(note)
-        return found
+        return [f.event for f in self._files_in(EVENTS) if f.event is not None]
 
     def error_paths(self) -> list[str]:
         """The files with errors (skipped or partly read), sorted."""
