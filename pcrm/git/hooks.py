@@ -76,10 +76,9 @@ def hook_path(root: Path, name: str = HOOK_NAME) -> Path:
     return git.git_path(root, "hooks") / name
 
 
-def is_pcrm_hook(path: Path) -> bool:
-    """True if *path* is a hook script written by pcrm."""
+def _has_marker(path: Path, marker: str) -> bool:
     try:
-        return MARKER.encode() in path.read_bytes()
+        return marker.encode() in path.read_bytes()
     except OSError:
         return False
 
@@ -109,17 +108,27 @@ def install(root: Path, python: str | None = None) -> Path:
 
 def _install_one(root: Path, name: str, python: str | None) -> Path:
     hook = hook_path(root, name)
-    original = hook.with_name(name + ORIGINAL_SUFFIX)
+    place(hook, script(root, python, name), MARKER)
+    return hook
+
+
+def place(hook: Path, text: str, marker: str) -> Path:
+    """Write the hook script *text* at *hook*, keeping a foreign hook as ``*.pcrm-orig``.
+
+    A hook there whose bytes lack *marker* (not pcrm's) is moved aside by a
+    rename, which keeps it byte for byte with its mode; pcrm's own is
+    rewritten in place, never chained to itself.
+    """
+    original = hook.with_name(hook.name + ORIGINAL_SUFFIX)
     try:
         hook.parent.mkdir(parents=True, exist_ok=True)
-        if (hook.exists() or hook.is_symlink()) and not is_pcrm_hook(hook):
+        if (hook.exists() or hook.is_symlink()) and not _has_marker(hook, marker):
             if original.exists() or original.is_symlink():
                 raise GitError(f"{hook} is not pcrm's, and {original.name} is already "
                                "taken; move one of them away, then install again")
-            # A rename keeps the user's hook byte for byte, with its mode.
             os.replace(hook, original)
-        temporary = hook.with_name(f".{name}.pcrm-tmp")
-        temporary.write_text(script(root, python, name), encoding="utf-8", newline="\n")
+        temporary = hook.with_name(f".{hook.name}.pcrm-tmp")
+        temporary.write_text(text, encoding="utf-8", newline="\n")
         mode = temporary.stat().st_mode
         temporary.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         os.replace(temporary, hook)
@@ -140,10 +149,17 @@ def uninstall(root: Path) -> Path | None:
 
 
 def _uninstall_one(root: Path, name: str) -> Path | None:
-    hook = hook_path(root, name)
-    original = hook.with_name(name + ORIGINAL_SUFFIX)
-    if not is_pcrm_hook(hook):
+    return remove(hook_path(root, name), MARKER)
+
+
+def remove(hook: Path, marker: str) -> Path | None:
+    """Remove the hook at *hook* if it carries *marker*, putting back its ``*.pcrm-orig``.
+
+    Returns *hook* when it was removed, ``None`` when it is absent or not pcrm's.
+    """
+    if not _has_marker(hook, marker):
         return None
+    original = hook.with_name(hook.name + ORIGINAL_SUFFIX)
     try:
         if original.exists() or original.is_symlink():
             os.replace(original, hook)

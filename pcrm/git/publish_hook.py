@@ -9,17 +9,14 @@ is moved aside to ``post-commit.pcrm-orig`` and still runs first.
 """
 from __future__ import annotations
 
-import os
 import shlex
-import stat
 import sys
 from pathlib import Path
 
-from pcrm.core.errors import GitError
+from pcrm.git import hooks
 from pcrm.git import repo as git
 
 HOOK_NAME = "post-commit"
-ORIGINAL_SUFFIX = ".pcrm-orig"
 MARKER = "# pcrm-publish-hook: installed by 'pcrm hooks install --publish'"
 
 _TEMPLATE = """\
@@ -55,53 +52,19 @@ def hook_path(root: Path) -> Path:
     return git.git_path(root, "hooks") / HOOK_NAME
 
 
-def is_ours(path: Path) -> bool:
-    try:
-        return MARKER.encode() in path.read_bytes()
-    except OSError:
-        return False
-
-
 def script(root: Path, url: str, python: str | None = None) -> str:
     prefix = git.repo_prefix(root).rstrip("/")
     return _TEMPLATE.format(marker=MARKER, python=shlex.quote(python or sys.executable),
                             vault=shlex.quote("./" + prefix if prefix else "."),
                             url=shlex.quote(url), url_comment=" ".join(url.split()),
-                            hook=HOOK_NAME, suffix=ORIGINAL_SUFFIX)
+                            hook=HOOK_NAME, suffix=hooks.ORIGINAL_SUFFIX)
 
 
 def install(root: Path, url: str, python: str | None = None) -> Path:
     """Install (or update) the publishing post-commit hook; return its path."""
-    hook = hook_path(root)
-    original = hook.with_name(HOOK_NAME + ORIGINAL_SUFFIX)
-    try:
-        hook.parent.mkdir(parents=True, exist_ok=True)
-        if (hook.exists() or hook.is_symlink()) and not is_ours(hook):
-            if original.exists() or original.is_symlink():
-                raise GitError(f"{hook} is not pcrm's, and {original.name} is already "
-                               "taken; move one of them away, then install again")
-            os.replace(hook, original)
-        temporary = hook.with_name(f".{HOOK_NAME}.pcrm-tmp")
-        temporary.write_text(script(root, url, python), encoding="utf-8", newline="\n")
-        temporary.chmod(temporary.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        os.replace(temporary, hook)
-    except OSError as exc:
-        raise GitError(f"cannot install the hook in {hook.parent}: "
-                       f"{exc.strerror or exc}") from None
-    return hook
+    return hooks.place(hook_path(root), script(root, url, python), MARKER)
 
 
 def uninstall(root: Path) -> Path | None:
     """Remove the publishing hook (putting back the one it replaced); None if absent."""
-    hook = hook_path(root)
-    original = hook.with_name(HOOK_NAME + ORIGINAL_SUFFIX)
-    if not is_ours(hook):
-        return None
-    try:
-        if original.exists() or original.is_symlink():
-            os.replace(original, hook)
-        else:
-            hook.unlink()
-    except OSError as exc:
-        raise GitError(f"cannot remove the hook {hook}: {exc.strerror or exc}") from None
-    return hook
+    return hooks.remove(hook_path(root), MARKER)
