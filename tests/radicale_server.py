@@ -7,7 +7,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
+
+import pytest
 
 
 def free_port() -> int:
@@ -89,3 +92,11 @@ def make_calendar(base: str, path: str, auth: str | None = None) -> str:
     status, body = request(f"{base}/{path.strip('/')}/", "MKCALENDAR", auth=auth)
     assert status == 201, (status, body)
     return f"{base}/{path.strip('/')}/"
+
+
+@pytest.fixture(scope="module")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """One Radicale server per test module (import this fixture into the module)."""
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.stop()

@@ -23,7 +23,7 @@ from pcrm.calendar.publish import MARKER, publish, split_feed
 from pcrm.cli.app import App
 from pcrm.core.errors import PublishError
 from pcrm.store.paths import state_dir
-from radicale_server import Radicale, free_port, make_calendar, request
+from radicale_server import Radicale, free_port, make_calendar, radicale, request
 
 Run = Callable[..., Result]
 Vault = Callable[..., Path]
@@ -46,13 +46,6 @@ def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the machine's real keyring."""
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     keyring.set_keyring(keyring.backends.fail.Keyring())
-
-
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    server = Radicale(tmp_path_factory.mktemp("radicale"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

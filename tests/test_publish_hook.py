@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -13,11 +12,11 @@ from pcrm.calendar import publog
 from pcrm.cli.group import cli
 from pcrm.git import publish_hook
 from pcrm.store.paths import state_dir
-from radicale_server import Radicale, free_port, make_calendar
+from radicale_server import Radicale, free_port, make_calendar, radicale
 from test_publish import server_events
 
 pytestmark = pytest.mark.usefixtures("gitenv")
-__all__ = ["gitenv"]
+__all__ = ["gitenv", "radicale"]
 
 USER_HOOK = b"#!/bin/sh\necho user-post-commit-ran > user-hook-ran.txt\n"
 
@@ -25,13 +24,6 @@ USER_HOOK = b"#!/bin/sh\necho user-post-commit-ran > user-hook-ran.txt\n"
 @pytest.fixture(autouse=True)
 def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-
-
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    server = Radicale(tmp_path_factory.mktemp("radicale-hook"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture
