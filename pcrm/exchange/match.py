@@ -12,27 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
+from pcrm.core.model import Summary
 from pcrm.exchange.record import Incoming
 
 _LEGAL = re.compile(r"\b(inc|llc|ltd|limited|gmbh|ag|sa|sas|bv|plc|corp|corporation|co)\b\.?$")
 _COUNTRY = re.compile(r"^[a-z]{2}$")
-
-
-class Person(Protocol):
-    """What matching needs of a contact (a :class:`~pcrm.core.model.Summary` has it)."""
-
-    id: str
-    path: str
-    name: str
-    company: str | None
-    role: str | None
-    emails: list[str]
-    phone: str | None
-    linkedin: str | None
-    tags: list[str]
 
 
 @lru_cache(maxsize=200_000)
@@ -87,19 +74,19 @@ def email_keys(emails: Iterable[str]) -> list[str]:
 class Found:
     """The outcome of matching one person: the contact, or candidates for review."""
 
-    contact: Person | None = None
+    contact: Summary | None = None
     how: str | None = None  # "LinkedIn URL", "email", "name and company"
     review: str | None = None  # why a human must decide
-    candidates: list[Person] = field(default_factory=list)
+    candidates: list[Summary] = field(default_factory=list)
 
 
 class VaultMatcher:
     """The vault's contacts indexed by URL, email, name and company."""
 
-    def __init__(self, contacts: Iterable[Person]) -> None:
-        self.by_url: dict[str, list[Person]] = {}
-        self.by_email: dict[str, list[Person]] = {}
-        self.by_name: dict[tuple[str, ...], list[Person]] = {}
+    def __init__(self, contacts: Iterable[Summary]) -> None:
+        self.by_url: dict[str, list[Summary]] = {}
+        self.by_email: dict[str, list[Summary]] = {}
+        self.by_name: dict[tuple[str, ...], list[Summary]] = {}
         for contact in contacts:
             url = linkedin_key(contact.linkedin)
             if url:
@@ -111,7 +98,7 @@ class VaultMatcher:
     def find(self, person: Incoming) -> Found:
         """The contact *person* is, by URL, else email, else name and company."""
         url = linkedin_key(person.linkedin)
-        steps: list[tuple[str, list[Person]]] = [
+        steps: list[tuple[str, list[Summary]]] = [
             ("LinkedIn URL", self.by_url.get(url, []) if url else []),
             ("email", _unique(c for e in email_keys(person.emails)
                               for c in self.by_email.get(e, []))),
@@ -139,14 +126,14 @@ class VaultMatcher:
         return Found()
 
 
-def _unique(items: Iterable[Person]) -> list[Person]:
-    seen: dict[str, Person] = {}
+def _unique(items: Iterable[Summary]) -> list[Summary]:
+    seen: dict[str, Summary] = {}
     for item in items:
         seen.setdefault(item.id, item)
     return list(seen.values())
 
 
-def _ids(contacts: list[Person]) -> str:
+def _ids(contacts: list[Summary]) -> str:
     shown = ", ".join(c.id for c in contacts[:5])
     return shown + (f" and {len(contacts) - 5} more" if len(contacts) > 5 else "")
 

@@ -27,10 +27,10 @@ from typing import Any, Callable, Iterable
 from pcrm.core.config import Config
 from pcrm.core.edit import append_heading, set_front_matter_key
 from pcrm.core.errors import ParseError, PcrmError
-from pcrm.core.model import Contact, ParsedFile, heading_text
+from pcrm.core.model import Contact, ParsedFile, Summary, heading_text
 from pcrm.core.newfile import ALWAYS_QUOTED, yaml_value
 from pcrm.core.parse import parse_contact
-from pcrm.exchange.match import Person, VaultMatcher, linkedin_key, merge_rows
+from pcrm.exchange.match import VaultMatcher, linkedin_key, merge_rows
 from pcrm.exchange.record import Batch, Incoming
 from pcrm.store.files import read_for_edit
 
@@ -87,7 +87,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def make_plan(batch: Batch, root: Path, config: Config, contacts: Iterable[Person],
+def make_plan(batch: Batch, root: Path, config: Config, contacts: Iterable[Summary],
               today: dt.date, *, overwrite: bool = False,
               progress: Callable[[int], None] | None = None) -> Plan:
     """Decide what importing *batch* into the vault at *root* does, writing nothing."""
@@ -193,7 +193,7 @@ def _connected_line(raw: bytes) -> dt.date | None:
         return None
 
 
-def changes_for(contact: Person | Contact, person: Incoming, *, connected: dt.date | None,
+def changes_for(contact: Summary | Contact, person: Incoming, *, connected: dt.date | None,
                 linkedin: bool, overwrite: bool) -> dict[str, tuple[Any, Any]]:
     """What importing *person* changes in *contact* (whose file says *connected*):
     {field: (old, new)}."""
