@@ -178,13 +178,18 @@ def _past(what: str, consequence: str) -> None:
     click.echo(f"Warning: {what} is in the past: {consequence}.", err=True)
 
 
-def _set_key(app: App, contact: str, key: str, value: dt.date, commit: bool) -> None:
+def _set_date(app: App, contact: str, key: str, text: str, commit: bool,
+              past: tuple[str, str]) -> None:
+    """Set the date key *key* from the user's *text*; warn ("what", "so what") if it is past."""
     from pcrm.actions.keys import set_key
 
-    done = set_key(app.root, app.config, contact, key, value, commit=commit)
+    day = parse_user_date(text, app.today, future=True, option="DATE")
+    done = set_key(app.root, app.config, contact, key, day, commit=commit)
     click.echo(f"{done.path}: {done.line}")
     if done.commit:
         click.echo(f"Committed: {done.message}")
+    if day < app.today:
+        _past(f"{past[0]} {day.isoformat()}", past[1])
 
 
 @cli.command()
@@ -202,10 +207,7 @@ def snooze(app: App, contact: str, until: str, commit: bool) -> None:
       pcrm snooze jane 2w
       pcrm snooze jane 2027-01-05
     """
-    day = parse_user_date(until, app.today, future=True, option="DATE")
-    _set_key(app, contact, "snooze", day, commit)
-    if day < app.today:
-        _past(f"snooze {day.isoformat()}", "it holds nothing back")
+    _set_date(app, contact, "snooze", until, commit, ("snooze", "it holds nothing back"))
 
 
 @cli.command()
@@ -224,7 +226,5 @@ def schedule(app: App, contact: str, when: str, commit: bool) -> None:
       pcrm schedule jane 2026-12-15
       pcrm schedule jane 3w
     """
-    day = parse_user_date(when, app.today, future=True, option="DATE")
-    _set_key(app, contact, "follow_up", day, commit)
-    if day < app.today:
-        _past(f"follow-up date {day.isoformat()}", "it is due at once, already late")
+    _set_date(app, contact, "follow_up", when, commit,
+              ("follow-up date", "it is due at once, already late"))
