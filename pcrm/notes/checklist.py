@@ -136,11 +136,14 @@ def check_note(text: str, context: NoteContext | None = None) -> list[Finding]:
     return sorted(found, key=lambda f: (f.severity != REQUIRED, f.line, ITEMS.index(f.item)))
 
 
+def _said(note: Note, pattern: re.Pattern[str], item: str, message: str) -> list[Finding]:
+    """Nothing if *pattern* occurs in the body, else a required finding at the greeting."""
+    return [] if pattern.search(note.body) else [Finding(item, REQUIRED, message, note.start)]
+
+
 def _thanks(note: Note, context: NoteContext) -> list[Finding]:
-    if THANKS.search(note.body):
-        return []
-    return [Finding("thanks", REQUIRED, "does not thank the person: say thank you for their "
-                    "time and what they shared", note.start)]
+    return _said(note, THANKS, "thanks", "does not thank the person: say thank you for their "
+                 "time and what they shared")
 
 
 def _company(note: Note, context: NoteContext) -> list[Finding]:
@@ -207,10 +210,8 @@ def _prose(note: Note) -> str:
 
 
 def _interest(note: Note, context: NoteContext) -> list[Finding]:
-    if INTEREST.search(note.body):
-        return []
-    return [Finding("interest", REQUIRED, "states no interest or enthusiasm: say you are "
-                    "excited about the role or the company", note.start)]
+    return _said(note, INTEREST, "interest", "states no interest or enthusiasm: say you are "
+                 "excited about the role or the company")
 
 
 def _phone(note: Note, context: NoteContext) -> list[Finding]:
