@@ -33,7 +33,7 @@ import hashlib
 import json
 import threading
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -66,6 +66,9 @@ class Feed:
     birthdays: int
     modified: dt.datetime | None = None  # when these bytes were first generated
     meetings: int = 0
+    # The bytes of the state file that hold what this feed published (None:
+    # it could not be saved); see pcrm.calendar.feedcache.
+    state: bytes | None = None
 
 
 def follow_up_uid(item: FollowUp, secret: bytes | None = None) -> str:
@@ -330,7 +333,10 @@ def generate(contacts: list[Summary], config: Config, today: dt.date, state_dir:
     with _STATE_LOCK:
         state = SequenceState.load(path)
         feed = build_feed(contacts, config, today, state, now=now, secret=secret)
+        saved = state.raw
         if state.changed():
+            saved = None
             with suppress(OSError, WriteError):
                 state.save(path)
-    return feed
+                saved = state.raw
+    return replace(feed, state=saved)

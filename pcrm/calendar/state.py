@@ -59,12 +59,23 @@ class SequenceState:
         self.known = known
         self.feed = feed  # (hash of the feed's bytes, when they last changed)
         self._feed_changed = False
+        self.raw: bytes | None = None  # the file's bytes as loaded or saved (None: no file)
 
     @classmethod
     def load(cls, path: Path) -> SequenceState:
         """Read the state file; a missing, unreadable or corrupt one is an unknown history."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+        except OSError:
+            return cls(known=False)
+        state = cls._parse(raw)
+        state.raw = raw
+        return state
+
+    @classmethod
+    def _parse(cls, raw: bytes) -> SequenceState:
+        try:
+            data = json.loads(raw.decode("utf-8"))
             if data.get("version") != VERSION:
                 return cls(known=False)
             entries: dict[str, Entry] = {}
@@ -80,7 +91,7 @@ class SequenceState:
             if feed is not None:
                 dt.datetime.fromisoformat(feed[1])
                 feed = (str(feed[0]), str(feed[1]))
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls(known=False)
         return cls(entries, feed=feed)
 
@@ -127,7 +138,9 @@ class SequenceState:
                 "events": {uid: list(value) for uid, value in sorted(self.current.items())}}
         make_private_folder(path.parent)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        write_atomic(path, text.encode("utf-8"), expected=REPLACE, mode=0o600)  # it holds names
+        raw = text.encode("utf-8")
+        write_atomic(path, raw, expected=REPLACE, mode=0o600)  # it holds names
+        self.raw = raw
 
 
 def make_private_folder(folder: Path) -> None:

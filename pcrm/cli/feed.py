@@ -37,10 +37,10 @@ def calendar(app: App, output: str | None) -> None:
       pcrm calendar > follow-ups.ics
     """
     from pcrm.store.files import REPLACE, write_atomic
-    from pcrm.calendar.feed import generate
+    from pcrm.calendar.feedcache import vault_feed
 
-    feed = generate(app.snapshot.contacts, app.config, app.today, app.state_dir)
-    report_skipped(app.snapshot.error_paths())
+    feed = vault_feed(app.root, app.config, app.today, app.state_dir, lambda: app.snapshot)
+    report_skipped(feed.errors)
     if output is None or output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(feed.data)  # the bytes as icalendar made them: CRLF, folded
