@@ -24,13 +24,13 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from pcrm.calendar.feedcache import RACY_SECONDS, hash_vault
 from pcrm.calendar.server import Representation
 from pcrm.core.config import CONFIG_NAME, load_config
 from pcrm.store.paths import state_dir
-from pcrm.store.vault import read_vault, walk
+from pcrm.store.vault import read_vault
 
 Clock = Callable[[], dt.datetime]
-RACY_SECONDS = 2.0
 
 
 def _utc_now() -> dt.datetime:
@@ -91,7 +91,6 @@ class LiveFeed:
 
     def _sign(self, today: dt.date) -> str:
         """A digest of what the feed is built from: files, their stats, the config, the day."""
-        found, problems = walk(self.root)
         digest = hashlib.blake2b(digest_size=16)
         digest.update(today.isoformat().encode())
         try:
@@ -100,16 +99,10 @@ class LiveFeed:
                                 info.st_ctime_ns)).encode())
         except OSError:
             digest.update(b"no config")
-        for path, _absolute, info in found:
-            digest.update(path.encode("utf-8", "surrogateescape"))
-            if info is not None:
-                digest.update(repr((info.st_mtime_ns, info.st_size, info.st_ino,
-                                    info.st_ctime_ns)).encode())
-        digest.update(repr(problems).encode())
+        newest = hash_vault(digest, self.root)
         # A file written within the file system's time resolution of this
         # walk could change again with the same stats: not trusted until it
         # is older (as the index does), so the next check rebuilds.
-        newest = max((info.st_mtime for _p, _a, info in found if info is not None), default=0)
-        if newest > time.time() - RACY_SECONDS:
+        if newest > time.time_ns() - RACY_SECONDS * 1e9:
             digest.update(repr(time.monotonic()).encode())
         return digest.hexdigest()
