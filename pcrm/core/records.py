@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pcrm.core.config import Config
 from pcrm.core.events import EVENTS, parse_event
 from pcrm.core.facts import MentionRecord, Problem, problems_of
 from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact, Diagnostic,
-                             EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary)
+                             EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary,
+                             contact_id)
 from pcrm.core.companyfile import company_key, parse_company
 from pcrm.core.parse import parse_contact
-from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since_log
-from pcrm.core.rules import brief_of as follow_up_brief
+from pcrm.core.rules import FollowUp, brief_due, candidates, ordered, quiet_since_log
 
 _date = dt.date.fromordinal
 
@@ -45,33 +46,61 @@ def plain(value: Any) -> Any:
 # -- the brief: picking the contacts due ------------------------------------------------
 
 class Brief(NamedTuple):
-    """What :meth:`pcrm.core.snapshot.Snapshot.agenda` needs of one file."""
+    """What ``status``, ``list`` and the event notes need of one file, without its record.
+
+    Read for every file on every run (the index keeps all briefs in one
+    blob), so it holds only what those commands show; its follow-ups are
+    the contact's candidates (:class:`FollowUpRecord`), from which the
+    agenda is built without decoding the file's record.
+    """
 
     has_errors: bool
-    active: bool  # a contact whose status is active
+    status: str | None  # the contact's (None: not a contact file)
     snooze: int | None  # date ordinal
     tags: tuple[str, ...]
-    due: tuple[tuple[int, int, int | None, int | None], ...]  # see pcrm.core.rules.brief_of
     name: str | None  # the contact's: event notes resolve [[Name]] links without decoding
-    booked: int | None  # its latest meeting's date: upcoming meetings without decoding
-    # For status's line on target companies' gaps, without decoding (pcrm.insights):
-    company: str | None  # its company, as pcrm.core.companyfile.company_key compares it
+    company: str | None  # as written
     role: str | None
+    booked: int | None  # its latest meeting's date: upcoming meetings without decoding
     quiet_since: int | None  # date ordinal, see pcrm.core.rules.quiet_since
-    archived: bool
+    follow_ups: tuple  # FollowUpRecord (plain tuples once read back from the index)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def archived(self) -> bool:
+        return self.status == "archived"
+
+    @property
+    def company_key(self) -> str | None:
+        """Its company as :func:`pcrm.core.companyfile.company_key` compares it."""
+        return _company_key(self.company) if self.company else None
+
+    def due(self, today: dt.date) -> int | None:
+        """Its next due date on *today* (an ordinal; None: nothing pending)."""
+        return brief_due(((f[1], f[6], f[7]) for f in self.follow_ups), self.snooze, today)
+
+    def follow_up_items(self, path: str) -> list[FollowUp]:
+        """Its candidate follow-ups, built (see :class:`DeferredFollowUps`)."""
+        return follow_ups_of(path, contact_id(path), self.name or "", self.company,
+                             self.follow_ups)
+
+
+_company_key = lru_cache(maxsize=4096)(company_key)  # a vault has few companies, many people
 
 
 def brief_of(parsed: ParsedFile) -> Brief:
     """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return Brief(not parsed.ok, False, None, (), (), None, None, None, None, None, False)
-    due = tuple(follow_up_brief(f) for f in contact.candidates)
+        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, ())
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
-    return Brief(not parsed.ok, contact.status == "active", _ord(contact.snooze),
-                 tuple(contact.tags), due, contact.name, booked,
-                 company_key(contact.company) if contact.company else None, contact.role,
-                 _ord(contact.quiet_since), contact.status == "archived")
+    return Brief(not parsed.ok, contact.status, _ord(contact.snooze), tuple(contact.tags),
+                 contact.name, contact.company, contact.role, booked,
+                 _ord(contact.quiet_since),
+                 tuple(_follow_up_record(f) for f in contact.candidates))
 
 
 # -- the file record: a parsed file, contact summarized ------------------------------------
@@ -302,13 +331,19 @@ class DeferredFollowUps:
 
     def build(self) -> list[FollowUp]:
         s = SummaryRecord._make(self.summary)
-        return [FollowUp(s.id, s.name, s.company, self.path, f.rule, _date(f.due), f.reason,
-                         _interaction(f.source) if f.source is not None else None,
-                         f.source_key,
-                         dt.datetime.fromisoformat(f.due_at) if f.due_at else None,
-                         starts=_date(f.starts) if f.starts is not None else None,
-                         ends=_date(f.ends) if f.ends is not None else None)
-                for f in map(FollowUpRecord._make, s.follow_ups)]
+        return follow_ups_of(self.path, s.id, s.name, s.company, s.follow_ups)
+
+
+def follow_ups_of(path: str, cid: str, name: str, company: str | None,
+                  records: tuple) -> list[FollowUp]:
+    """Follow-ups from their records (:class:`FollowUpRecord`, or plain tuples)."""
+    return [FollowUp(cid, name, company, path, f.rule, _date(f.due), f.reason,
+                     _interaction(f.source) if f.source is not None else None,
+                     f.source_key,
+                     dt.datetime.fromisoformat(f.due_at) if f.due_at else None,
+                     starts=_date(f.starts) if f.starts is not None else None,
+                     ends=_date(f.ends) if f.ends is not None else None)
+            for f in map(FollowUpRecord._make, records)]
 
 
 class DeferredMeetings:

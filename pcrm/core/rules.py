@@ -327,25 +327,16 @@ def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
     return resolved
 
 
-Brief = tuple  # (due ordinal, rule index, starts ordinal or None, ends ordinal or None)
-
-
-def brief_of(item: FollowUp) -> Brief:
-    """A cached follow-up as plain numbers, for :func:`brief_due`."""
-    return (item.due.toordinal(), RULES.index(item.rule),
-            item.starts.toordinal() if item.starts else None,
-            item.ends.toordinal() if item.ends else None)
-
-
-def brief_due(cands: Iterable[Brief], snooze: int | None, today: dt.date) -> int | None:
-    """The next due date (an ordinal) from cached follow-ups (see :func:`brief_of`).
+def brief_due(cands: Iterable[tuple[int, int | None, int | None]], snooze: int | None,
+              today: dt.date) -> int | None:
+    """The next due date (an ordinal) from cached follow-ups: (due, starts, ends) ordinals.
 
     The same arithmetic as :func:`apply_today`, on plain numbers, so that the
     index can pick the contacts due without building their follow-ups.
     """
     now = today.toordinal()
     best = None
-    for due, _rule, starts, ends in cands:
+    for due, starts, ends in cands:
         if (starts is not None and now < starts) or (ends is not None and now >= ends):
             continue
         if due == _TODAY_FREE_ORD:
@@ -382,5 +373,10 @@ def agenda(contacts: Iterable[Contact | Summary], config: Config, today: dt.date
         if item is None or (horizon is not None and item.due > horizon):
             continue
         items.append(item)
-    items.sort(key=lambda f: (f.due, RULES.index(f.rule), f.name.casefold(), f.contact))
+    items.sort(key=agenda_order)
     return items
+
+
+def agenda_order(item: FollowUp) -> tuple:
+    """The agenda's order: by due date, then rule, then name."""
+    return (item.due, RULES.index(item.rule), item.name.casefold(), item.contact)

@@ -17,7 +17,7 @@ from pcrm.core.model import (COMPANIES_FOLDER, Company, Diagnostic, EventNote, P
                              Summary)
 from pcrm.core.facts import Facts
 from pcrm.core.records import Brief
-from pcrm.core.rules import FollowUp, agenda, brief_due
+from pcrm.core.rules import FollowUp, agenda, agenda_order, apply_today
 
 if TYPE_CHECKING:
     from pcrm.core.upcoming import Upcoming
@@ -73,14 +73,19 @@ class Snapshot:
         if self.briefs is None:
             return agenda(self.contacts, self.config, today, days=days, tag=tag)
         horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
-        chosen = []
+        items = []
         for path, brief in self.briefs.items():
             if not brief.active or (tag is not None and tag not in brief.tags):
                 continue
-            due = brief_due(brief.due, brief.snooze, today)
-            if due is not None and (horizon is None or due <= horizon):
-                chosen.append(self.files[path].contact)
-        return agenda(chosen, self.config, today, days=days, tag=tag)
+            due = brief.due(today)
+            if due is None or (horizon is not None and due > horizon):
+                continue
+            snooze = dt.date.fromordinal(brief.snooze) if brief.snooze is not None else None
+            found = apply_today(brief.follow_up_items(path), snooze, today)
+            if found:
+                items.append(found[0])
+        items.sort(key=agenda_order)
+        return items
 
     def upcoming(self, today: dt.date, *, days: int | None = None,
                  tag: str | None = None) -> list[Upcoming]:

@@ -208,9 +208,9 @@ def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
     people: dict[str, list[tuple[str, bool]]] = {key: [] for key in targets}
     now = today.toordinal()
     for brief in snapshot.briefs.values():
-        if brief.company is not None and brief.company in people and not brief.archived:
+        if (key := brief.company_key) is not None and key in people and not brief.archived:
             quiet = brief.quiet_since is not None and now >= brief.quiet_since
-            people[brief.company].append((group_of(brief.tags, brief.role, words), quiet))
+            people[key].append((group_of(brief.tags, brief.role, words), quiet))
     views = [CompanyView(company.name, True, company.why, company.path, gaps=gaps(
         company.name, [group for group, _quiet in people[key]],
         [quiet for _group, quiet in people[key]])) for key, company in targets.items()]
@@ -220,9 +220,11 @@ def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
 def for_snapshot(snapshot: Snapshot, today: dt.date, *, show_all: bool = False
                  ) -> list[CompanyView]:
     """:func:`build` over a snapshot; for targets only, decodes only their people."""
-    contacts: Iterable[Summary] = snapshot.contacts
+    contacts: Iterable[Summary]
     if not show_all and snapshot.briefs is not None:
         keys = {company_key(c.name) for c in snapshot.companies if c.target}
         contacts = [snapshot.files[path].contact for path, brief in snapshot.briefs.items()
-                    if brief.company is not None and brief.company in keys]
+                    if brief.company_key in keys]
+    else:
+        contacts = snapshot.contacts
     return build(contacts, snapshot.companies, snapshot.config, today, show_all=show_all)

@@ -42,7 +42,7 @@ from pcrm.core.records import Brief, brief_of
 from pcrm.store.files import read_file
 from pcrm.store.parsing import decode_record, parse_many
 
-SCHEMA = 13
+SCHEMA = 14
 DB_NAME = "index.sqlite"
 RACY_SECONDS = 2.0
 
