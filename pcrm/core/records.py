@@ -27,9 +27,11 @@ from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact,
                              contact_id)
 from pcrm.core.companyfile import company_key, parse_company
 from pcrm.core.parse import parse_contact
-from pcrm.core.rules import FollowUp, brief_due, candidates, ordered, quiet_since_log
+from pcrm.core.rules import (RULES, TODAY_FREE, FollowUp, apply_today, candidates, ordered,
+                              quiet_since_log)
 
 _date = dt.date.fromordinal
+_TODAY_FREE = TODAY_FREE.toordinal()
 
 
 def _ord(day: dt.date | None) -> int | None:
@@ -64,6 +66,7 @@ class Brief(NamedTuple):
     booked: int | None  # its latest meeting's date: upcoming meetings without decoding
     quiet_since: int | None  # date ordinal, see pcrm.core.rules.quiet_since
     follow_ups: tuple  # FollowUpRecord (plain tuples once read back from the index)
+    soonest: int | None  # no follow-up is due before this day, whatever today is (ordinal)
 
     @property
     def active(self) -> bool:
@@ -78,14 +81,31 @@ class Brief(NamedTuple):
         """Its company as :func:`pcrm.core.companyfile.company_key` compares it."""
         return _company_key(self.company) if self.company else None
 
-    def due(self, today: dt.date) -> int | None:
-        """Its next due date on *today* (an ordinal; None: nothing pending)."""
-        return brief_due(((f[1], f[6], f[7]) for f in self.follow_ups), self.snooze, today)
+    def may_be_due(self, horizon: int | None) -> bool:
+        """False when nothing of it can be due by *horizon* (an ordinal; None: ever)."""
+        return self.soonest is not None and (horizon is None or self.soonest <= horizon)
 
-    def follow_up_items(self, path: str) -> list[FollowUp]:
-        """Its candidate follow-ups, built (see :class:`DeferredFollowUps`)."""
-        return follow_ups_of(path, contact_id(path), self.name or "", self.company,
-                             self.follow_ups)
+    def next_follow_up(self, path: str, today: dt.date) -> FollowUp | None:
+        """Its next follow-up on *today*, as :func:`pcrm.core.rules.apply_today` would
+        choose it; only that one is built."""
+        now = today.toordinal()
+        best, best_key = None, None
+        for record in self.follow_ups:
+            due, starts, ends = record[1], record[6], record[7]
+            if (starts is not None and now < starts) or (ends is not None and now >= ends):
+                continue
+            if due == _TODAY_FREE:
+                due = now
+            if self.snooze is not None and due < self.snooze:
+                due = self.snooze
+            key = (due, RULES.index(record[0]))
+            if best_key is None or key < best_key:
+                best, best_key = record, key
+        if best is None:
+            return None
+        snooze = _date(self.snooze) if self.snooze is not None else None
+        items = follow_ups_of(path, contact_id(path), self.name or "", self.company, (best,))
+        return apply_today(items, snooze, today)[0]
 
 
 _company_key = lru_cache(maxsize=4096)(company_key)  # a vault has few companies, many people
@@ -95,12 +115,21 @@ def brief_of(parsed: ParsedFile) -> Brief:
     """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, ())
+        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, (), None)
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
+    follow_ups = tuple(_follow_up_record(f) for f in contact.candidates)
     return Brief(not parsed.ok, contact.status, _ord(contact.snooze), tuple(contact.tags),
                  contact.name, contact.company, contact.role, booked,
-                 _ord(contact.quiet_since),
-                 tuple(_follow_up_record(f) for f in contact.candidates))
+                 _ord(contact.quiet_since), follow_ups,
+                 _soonest(follow_ups, _ord(contact.snooze)))
+
+
+def _soonest(follow_ups: tuple[FollowUpRecord, ...], snooze: int | None) -> int | None:
+    """The earliest day any of *follow_ups* can be due, whatever today is (see
+    :func:`pcrm.core.rules.apply_today`): "due today" ones not before they start."""
+    floor = snooze or 0
+    days = [max((f.starts or 0) if f.due == _TODAY_FREE else f.due, floor) for f in follow_ups]
+    return min(days, default=None)
 
 
 # -- the file record: a parsed file, contact summarized ------------------------------------

@@ -327,30 +327,6 @@ def apply_today(items: list[FollowUp], snooze: dt.date | None, today: dt.date
     return resolved
 
 
-def brief_due(cands: Iterable[tuple[int, int | None, int | None]], snooze: int | None,
-              today: dt.date) -> int | None:
-    """The next due date (an ordinal) from cached follow-ups: (due, starts, ends) ordinals.
-
-    The same arithmetic as :func:`apply_today`, on plain numbers, so that the
-    index can pick the contacts due without building their follow-ups.
-    """
-    now = today.toordinal()
-    best = None
-    for due, starts, ends in cands:
-        if (starts is not None and now < starts) or (ends is not None and now >= ends):
-            continue
-        if due == _TODAY_FREE_ORD:
-            due = now
-        if snooze is not None and due < snooze:
-            due = snooze
-        if best is None or due < best:
-            best = due
-    return best
-
-
-_TODAY_FREE_ORD = TODAY_FREE.toordinal()
-
-
 def next_follow_up(contact: Contact, config: Config, today: dt.date) -> FollowUp | None:
     """The contact's earliest pending follow-up, if any."""
     items = pending(contact, config, today)

@@ -17,7 +17,7 @@ from pcrm.core.model import (COMPANIES_FOLDER, Company, Diagnostic, EventNote, P
                              Summary)
 from pcrm.core.facts import Facts
 from pcrm.core.records import Brief
-from pcrm.core.rules import FollowUp, agenda, agenda_order, apply_today
+from pcrm.core.rules import FollowUp, agenda, agenda_order
 
 if TYPE_CHECKING:
     from pcrm.core.upcoming import Upcoming
@@ -75,15 +75,12 @@ class Snapshot:
         horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
         items = []
         for path, brief in self.briefs.items():
-            if not brief.active or (tag is not None and tag not in brief.tags):
+            if not brief.active or (tag is not None and tag not in brief.tags) \
+                    or not brief.may_be_due(horizon):
                 continue
-            due = brief.due(today)
-            if due is None or (horizon is not None and due > horizon):
-                continue
-            snooze = dt.date.fromordinal(brief.snooze) if brief.snooze is not None else None
-            found = apply_today(brief.follow_up_items(path), snooze, today)
-            if found:
-                items.append(found[0])
+            item = brief.next_follow_up(path, today)
+            if item is not None and (horizon is None or item.due.toordinal() <= horizon):
+                items.append(item)
         items.sort(key=agenda_order)
         return items
 

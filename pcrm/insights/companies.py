@@ -207,10 +207,14 @@ def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
     words = role_words(snapshot.config)
     people: dict[str, list[tuple[str, bool]]] = {key: [] for key in targets}
     now = today.toordinal()
+    groups: dict[tuple, str] = {}  # people share roles: each (tags, role) is looked at once
     for brief in snapshot.briefs.values():
         if (key := brief.company_key) is not None and key in people and not brief.archived:
             quiet = brief.quiet_since is not None and now >= brief.quiet_since
-            people[key].append((group_of(brief.tags, brief.role, words), quiet))
+            group = groups.get((brief.tags, brief.role))
+            if group is None:
+                group = groups[brief.tags, brief.role] = group_of(brief.tags, brief.role, words)
+            people[key].append((group, quiet))
     views = [CompanyView(company.name, True, company.why, company.path, gaps=gaps(
         company.name, [group for group, _quiet in people[key]],
         [quiet for _group, quiet in people[key]])) for key, company in targets.items()]

@@ -14,7 +14,6 @@ cached (its stamp may not change with its next edit).
 """
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sqlite3
@@ -27,6 +26,7 @@ from pcrm.core.model import Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
 from pcrm.store.index import open_index, write_if_ours
+from pcrm.store.manifest import digest
 from pcrm.store.parsing import encode_record
 
 TABLE = ("CREATE TABLE IF NOT EXISTS derived (path TEXT PRIMARY KEY, key TEXT, brief BLOB, "
@@ -44,7 +44,7 @@ def derived_key(info: os.stat_result | None, extra: Iterable[Interaction],
     given = sorted((i.origin, i.date.toordinal(), str(i.time), i.kind, i.klass, i.title,
                     str(i.expect), i.line, i.notes) for i in extra)
     stamp = (info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino)
-    return hashlib.sha256(repr((stamp, given)).encode("utf-8")).hexdigest()
+    return digest(repr((stamp, given)).encode("utf-8", "surrogateescape")).hex()
 
 
 def lookup(root: Path, config: Config, keys: dict[str, str]

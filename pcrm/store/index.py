@@ -30,17 +30,18 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from pcrm import __version__
 from pcrm.core.config import Config
 from pcrm.core.model import ParsedFile
 from pcrm.core.facts import Facts, facts_from_plain, facts_of
 from pcrm.core.records import Brief, brief_of
+from pcrm.store import manifest
 from pcrm.store.files import read_file
-from pcrm.store.parsing import decode_record, parse_many
+from pcrm.store.manifest import LazyFiles, Stamp, digest
+from pcrm.store.parsing import parse_many
 
 SCHEMA = 14
 DB_NAME = "index.sqlite"
@@ -116,7 +117,7 @@ def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
     database: then it raises "database is locked" and this run goes without."""
     db.execute("PRAGMA busy_timeout = 500")
     db.execute("BEGIN IMMEDIATE")
-    for table in ("files", "blobs", "fts", "fts_keys", "derived"):  # derived: pcrm.store.derived
+    for table in ("files", "blobs", "fts", "fts_keys", "derived", "manifest"):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     # Keyed like git's index: mtime, size, ctime and inode, so that an edit
     # that keeps the size and puts the mtime back is still seen. ``sums``
@@ -124,6 +125,7 @@ def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
     db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                "size INTEGER, ctime_ns INTEGER, ino INTEGER, brief BLOB, "
                "record BLOB, facts BLOB, sums BLOB)")
+    db.execute(manifest.TABLE)
     db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, sums BLOB, "
                "PRIMARY KEY (sha, path))")
     try:
@@ -176,100 +178,74 @@ def open_index(root: Path, config: Config) -> Index | None:
     return None
 
 
-class LazyFiles(MutableMapping):
-    """Parsed files by path, decoding each cached record on first access."""
-
-    def __init__(self, order: list[str], records: dict[str, bytes],
-                 parsed: dict[str, ParsedFile]) -> None:
-        self._order = order
-        self._records = records
-        self._parsed = parsed
-        self.unindexed: list[str] = []  # files read now but not in the search index
-
-    def __getitem__(self, path: str) -> ParsedFile:
-        found = self._parsed.get(path)
-        if found is None:
-            record = self._records[path]  # KeyError for unknown paths, as a dict
-            found = self._parsed[path] = decode_record(path, record)
-        return found
-
-    def __setitem__(self, path: str, value: ParsedFile) -> None:
-        if path not in self._parsed and path not in self._records:
-            self._order.append(path)
-        self._parsed[path] = value
-
-    def put_record(self, path: str, record: bytes) -> None:
-        """Replace *path*'s entry by an encoded record, decoded on first access."""
-        if path not in self:
-            self._order.append(path)
-        self._parsed.pop(path, None)
-        self._records[path] = record
-
-    def __delitem__(self, path: str) -> None:
-        self[path]  # noqa: B018 - raise KeyError like a dict
-        self._order.remove(path)
-        self._parsed.pop(path, None)
-        self._records.pop(path, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._parsed or path in self._records
-
-
-class Row(NamedTuple):
-    """One file's row of the ``files`` table (less its path): the stamp, then the records."""
-
-    mtime_ns: int
-    size: int
-    ctime_ns: int
-    ino: int
-    brief: bytes
-    record: bytes
-    facts: bytes | None  # NULL unless asked for (``check`` needs them, ``status`` not)
-    sums: bytes | None
-
-
 def checksums(path: str, brief: bytes, record: bytes, facts: bytes | None) -> bytes:
     """Checksums of a row's records: 8 bytes of BLAKE2b each (brief with its path,
     record, facts). A bit flipped on disk must never reach the user's screen."""
-    from hashlib import blake2b
-
-    return (blake2b(path.encode("utf-8", "surrogateescape") + b"\0" + brief,
-                    digest_size=8).digest()
-            + blake2b(record, digest_size=8).digest()
-            + blake2b(facts or b"", digest_size=8).digest())
+    return (digest(path.encode("utf-8", "surrogateescape") + b"\0" + brief)
+            + digest(record) + digest(facts or b""))
 
 
-def _intact(path: str, row: Row) -> bool:
-    """True when the row's records are what was written (facts only if read)."""
-    if not isinstance(row.sums, bytes) or len(row.sums) != 24 \
-            or not isinstance(row.brief, bytes) or not isinstance(row.record, bytes):
-        return False
-    expected = checksums(path, row.brief, row.record, row.facts)
-    if row.facts is None:
-        return expected[:16] == row.sums[:16]
-    return expected == row.sums
+def _brief_ok(path: str, brief: bytes, sums: bytes) -> bool:
+    return len(sums) == 24 and digest(
+        path.encode("utf-8", "surrogateescape") + b"\0" + brief) == sums[:8]
 
 
-def _stamp(info: os.stat_result) -> tuple[int, int, int, int]:
+def _stamp(info: os.stat_result) -> Stamp:
     # Keyed like git's index: an edit that keeps the size and puts the mtime back is seen.
     return (info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino)
 
 
-def _read_rows(index: Index, with_facts: bool) -> dict[str, Row] | None:
-    """Every row of the index by path; None if the database cannot be read."""
-    extra = "facts" if with_facts else "NULL"
+class _Known(NamedTuple):
+    """What the index holds: every file's stamp and brief, and with facts, their rows."""
+
+    entries: manifest.Entries
+    facts: dict[str, tuple] | None  # path -> (mtime_ns, size, ctime_ns, ino, facts, sums)
+    stale: bool  # the manifest was rebuilt from the rows: write it back
+
+
+def _read_known(index: Index, with_facts: bool) -> _Known | None:
+    """The manifest (rebuilt from the rows if needed) and, *with_facts*, the facts
+    rows; None if the database cannot be read."""
     try:
-        return {row[0]: Row._make(row[1:]) for row in index.db.execute(
-            f"SELECT path, mtime_ns, size, ctime_ns, ino, brief, record, {extra}, sums "
-            "FROM files")}
+        entries = manifest.read(index.db)
+        stale = entries is None
+        if entries is None:
+            entries = manifest.rebuild(index.db, _brief_ok)
+        facts = None
+        if with_facts:
+            facts = {row[0]: row[1:] for row in index.db.execute(
+                "SELECT path, mtime_ns, size, ctime_ns, ino, facts, sums FROM files")}
+        return _Known(entries, facts, stale)
     except sqlite3.DatabaseError:
         return None
+
+
+def _fetcher(index: Index | None, stamps: dict[str, Stamp]
+             ) -> Callable[[list[str]], dict[str, bytes | None]]:
+    """Fetch records by path from *index*: only a row of the same stamp as the brief
+    this run took, whose checksum holds (else the file is parsed again)."""
+
+    def fetch(paths: list[str]) -> dict[str, bytes | None]:
+        found: dict[str, bytes | None] = {}
+        if index is None:
+            return found
+        query = "SELECT path, mtime_ns, size, ctime_ns, ino, record, sums FROM files"
+        try:
+            if len(paths) > 100:  # one pass over the table beats many lookups
+                rows: Iterable[tuple] = index.db.execute(query)
+            else:
+                rows = [row for path in paths
+                        for row in index.db.execute(query + " WHERE path = ?", (path,))]
+            wanted = set(paths)
+            for path, *stamp, record, sums in rows:
+                if (path in wanted and stamps.get(path) == tuple(stamp)
+                        and isinstance(record, bytes) and isinstance(sums, bytes)
+                        and len(sums) == 24 and digest(record) == sums[8:16]):
+                    found[path] = record
+        except sqlite3.DatabaseError:
+            pass
+        return found
+    return fetch
 
 
 @dataclass
@@ -282,42 +258,65 @@ class _Reading:
     parsed: dict[str, ParsedFile] = field(default_factory=dict)  # parsed in this process
     briefs: dict[str, Brief] = field(default_factory=dict)
     facts: dict[str, Facts] = field(default_factory=dict)
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # of the briefs taken from the index
     todo: list[tuple[str, str]] = field(default_factory=list)  # (path, absolute) to parse
     stats: dict[str, os.stat_result] = field(default_factory=dict)
     unindexed: list[str] = field(default_factory=list)
 
     def take(self, path: str, brief: bytes, record: bytes, facts: bytes | None) -> None:
-        """Take a file's encoded records (from the index or a helper process)."""
+        """Take a file's encoded records (parsed by this run or its helper process)."""
         self.briefs[path] = Brief._make(marshal.loads(brief))
         if self.with_facts:
             self.facts[path] = facts_from_plain(marshal.loads(facts))  # type: ignore[arg-type]
         if path not in self.parsed:
             self.records[path] = record
 
+    def take_known(self, path: str, entry: tuple, facts: tuple | None) -> bool:
+        """Take an unchanged file's brief (and facts) from the index; False if unusable."""
+        try:
+            brief = Brief._make(entry[4])
+            if self.with_facts:
+                if facts is None or facts[:4] != entry[:4] or not isinstance(facts[4], bytes) \
+                        or not isinstance(facts[5], bytes) or digest(facts[4]) != facts[5][16:]:
+                    return False
+                self.facts[path] = facts_from_plain(marshal.loads(facts[4]))
+        except Exception:  # noqa: BLE001 - a record that does not decode: parse again
+            return False
+        self.briefs[path] = brief
+        self.stamps[path] = entry[:4]
+        return True
+
 
 def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_result | None]],
-                    known: dict[str, Row], config: Config) -> None:
+                    known: _Known, config: Config) -> None:
     """Files the index holds unchanged are taken from it; the others are to parse."""
+    entries, facts = known.entries, known.facts
+    order, briefs, stamps, make = reading.order, reading.briefs, reading.stamps, Brief._make
     for path, absolute, info in found:
-        reading.order.append(path)
+        order.append(path)
         if info is None:  # reading it says why it cannot be read
             reading.parsed[path] = read_file(path, absolute, config)
-            reading.briefs[path] = brief_of(reading.parsed[path])
+            briefs[path] = brief_of(reading.parsed[path])
             if reading.with_facts:
                 reading.facts[path] = facts_of(reading.parsed[path])
             continue
-        row = known.get(path)
-        if row is not None and row[:4] == _stamp(info) and _intact(path, row):
-            try:
-                reading.take(path, row.brief, row.record, row.facts)
+        entry = entries.get(path)
+        if entry is not None and entry[0] == info.st_mtime_ns and entry[1] == info.st_size \
+                and entry[2] == info.st_ctime_ns and entry[3] == info.st_ino:
+            if facts is None:  # the hot path of every warm run: no call but the brief's
+                try:
+                    briefs[path] = make(entry[4])
+                    stamps[path] = entry[:4]
+                    continue
+                except (TypeError, ValueError, IndexError):  # damaged: parse again
+                    pass
+            elif reading.take_known(path, entry, facts.get(path)):
                 continue
-            except Exception:  # noqa: BLE001 - a record that does not decode: parse again
-                pass
         reading.todo.append((path, absolute))
         reading.stats[path] = info
 
 
-def _take_parsed(reading: _Reading, config: Config, known: dict[str, Row]
+def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries
                  ) -> list[tuple[tuple | None, str, tuple | None]]:
     """Parse the files to parse; the rows to write (row or None to drop, path, search row)."""
     parsed, encoded = parse_many(reading.todo, config)
@@ -341,36 +340,49 @@ def _take_parsed(reading: _Reading, config: Config, known: dict[str, Row]
     return changed
 
 
+def _open_known(root: Path, config: Config, with_facts: bool
+                ) -> tuple[Index | None, _Known]:
+    """The index and what it holds; a damaged database is deleted and rebuilt once."""
+    empty = _Known({}, {} if with_facts else None, False)
+    index = open_index(root, config)
+    if index is None:
+        return None, empty
+    known = _read_known(index, with_facts)
+    if known is None:  # the database is damaged: rebuilt from the files
+        index.close()
+        if index.file is not None:
+            discard(index.file)
+        index = open_index(root, config)
+        known = _read_known(index, with_facts) if index is not None else None
+        if known is None:
+            if index is not None:
+                index.close()
+            return None, empty
+    return index, known
+
+
 def cached_parse(root: Path, config: Config,
                  found: list[tuple[str, str, os.stat_result | None]], *,
                  with_facts: bool = False
                  ) -> tuple[LazyFiles, dict[str, Brief], dict[str, Facts] | None]:
     """Parse *found* files, taking unchanged ones from the index and updating it.
 
-    Returns the files (lazily decoded), each file's :class:`Brief` and, *with_facts*,
-    each file's :class:`Facts` (what ``pcrm check`` needs).
+    Returns the files (decoded on first access, records fetched from the index
+    then), each file's :class:`Brief` and, *with_facts*, each file's
+    :class:`Facts` (what ``pcrm check`` needs).
     """
-    index = open_index(root, config)
-    known = _read_rows(index, with_facts) if index is not None else {}
-    if known is None:  # the database is damaged: rebuilt from the files
-        assert index is not None
-        index.close()
-        if index.file is not None:
-            discard(index.file)
-        index = open_index(root, config)
-        known = _read_rows(index, with_facts) if index is not None else {}
-        if known is None:
-            index.close()  # type: ignore[union-attr]
-            index, known = None, {}
+    index, known = _open_known(root, config, with_facts)
     reading = _Reading(with_facts)
     _take_unchanged(reading, found, known, config)
-    changed = _take_parsed(reading, config, known) if reading.todo else []
+    changed = _take_parsed(reading, config, known.entries) if reading.todo else []
     if index is not None:
-        removed = [path for path in known if path not in reading.briefs]
-        if changed or removed:
+        removed = [path for path in known.entries if path not in reading.briefs]
+        if changed or removed or known.stale:
             _store(index, changed, removed)
-        index.close()
-    files = LazyFiles(reading.order, reading.records, reading.parsed)
+    absolute = {path: where for path, where, _info in found}
+    files = LazyFiles(reading.order, reading.records, reading.parsed,
+                      _fetcher(index, reading.stamps),
+                      lambda path: read_file(path, absolute[path], config))
     files.unindexed = reading.unindexed if index is not None else list(reading.order)
     return files, reading.briefs, reading.facts if with_facts else None
 
@@ -406,6 +418,10 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
         if _has_fts(db):
             _store_search_rows(db, removed + [path for _record, path, _fts in changed],
                                [fts for _record, _path, fts in changed if fts is not None])
+        manifest.update(db, {row[0]: (*row[1:5], marshal.loads(row[5]))
+                             for row, _path, _fts in changed if row is not None},
+                        removed + [path for row, path, _f in changed if row is None],
+                        _brief_ok)
     write_if_ours(index, work)
 
 
