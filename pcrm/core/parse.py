@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pcrm.core import fields, lint, yamlload
+from pcrm.core import fields, lint, yamlfast, yamlload
 from pcrm.core.config import Config, unknown_kind, unknown_stage
 from pcrm.core.model import Contact, Diagnostic, Interaction, ParsedFile, contact_id
 from pcrm.core.safetext import brief
@@ -110,12 +110,16 @@ def load_front_matter(path: str, raw: bytes, *, every: bool = False
     if problem:
         return None, {}, lines, 0, [problem]
     noted: list[tuple[tuple, yamlload.YamlError]] | None = [] if every else None
-    try:
-        data, key_lines = yamlload.load_with_lines(yaml_text or "", line_offset=1,
-                                                   problems=noted)
-    except yamlload.YamlError as exc:
-        return None, {}, lines, body_start, [
-            Diagnostic(path, exc.line, exc.col, "error", _yaml_problem(exc.message))]
+    simple = yamlfast.load_simple(yaml_text or "", 1)
+    if simple is not None:  # the common shape, read without composing a YAML tree
+        data, key_lines = simple
+    else:
+        try:
+            data, key_lines = yamlload.load_with_lines(yaml_text or "", line_offset=1,
+                                                       problems=noted)
+        except yamlload.YamlError as exc:
+            return None, {}, lines, body_start, [
+                Diagnostic(path, exc.line, exc.col, "error", _yaml_problem(exc.message))]
     if data is None:
         return None, {}, lines, body_start, [
             Diagnostic(path, 2, 1, "error", "empty front-matter: 'name:' is required")]
