@@ -218,3 +218,31 @@ def test_the_command_reports_the_same_from_a_kept_feed(vault: Vault, run: Run,
     assert "1 file(s) with errors" in results[1].stderr
     assert "Wrote" in results[1].stderr and "1 birthday(s)" in results[1].stderr
     assert run(root, "calendar").stdout_bytes == out.read_bytes()
+
+
+@pytest.mark.parametrize("today", ["2026-11-22", "2026-12-01", "2027-03-01"])
+def test_the_index_briefs_pick_the_same_events_as_every_contact(
+        example: Path, today: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcrm.calendar.feed import build_feed, feed_items
+    from pcrm.store import index
+
+    monkeypatch.setattr(index, "RACY_SECONDS", -10.0)  # files just written may be cached
+
+    day = dt.date.fromisoformat(today)
+    config = load_config(example)
+    read_vault(example, config)  # fills the index: the next read takes every record from it
+    indexed = read_vault(example, config)
+    plain = read_vault(example, config, use_cache=False)
+    assert indexed.briefs is not None and plain.briefs is None
+    follow_ups, meetings, people = feed_items(indexed, config, day)
+    # The index keeps no notes: the same items, told apart by what the feed shows.
+    assert ([(f.contact, f.rule, f.due, f.source_key) for f in follow_ups],
+            [(m.contact, m.meeting.date, m.meeting.time) for m in meetings],
+            [c.id for c in people]) == (
+        [(f.contact, f.rule, f.due, f.source_key) for f in feed_items(plain, config, day)[0]],
+        [(m.contact, m.meeting.date, m.meeting.time) for m in feed_items(plain, config, day)[1]],
+        [c.id for c in feed_items(plain.contacts, config, day)[2]])
+    assert follow_ups and people and (meetings or today != "2026-11-22")
+    now = dt.datetime(2026, 11, 22, 12, tzinfo=dt.timezone.utc)
+    assert (build_feed(indexed, config, day, now=now).data
+            == build_feed(plain.contacts, config, day, now=now).data)

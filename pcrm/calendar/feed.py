@@ -46,6 +46,7 @@ from pcrm.core.config import Config
 from pcrm.core.errors import WriteError
 from pcrm.core.model import Contact, Summary
 from pcrm.core.rules import RULE_TITLES, FollowUp, agenda
+from pcrm.core.snapshot import Snapshot
 from pcrm.core.safetext import clean
 
 __all__ = ["STATE_FILE", "UID_DOMAIN", "Feed", "SequenceState", "build_feed", "generate",
@@ -275,11 +276,36 @@ def render_specs(specs: list[EventSpec], state: SequenceState, now: dt.datetime)
     return texts
 
 
-def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.date,
+def feed_items(source: Iterable[Contact | Summary] | Snapshot, config: Config, today: dt.date
+               ) -> tuple[list[FollowUp], list[Any], list[Contact | Summary]]:
+    """Every next follow-up (no date window), the upcoming meetings and the active
+    contacts with a birthday (by month, day and id), of *source*'s contacts.
+
+    A snapshot with briefs (from the index) decodes only the contacts that
+    have one of these: on 10,000 contacts, about a quarter.
+    """
+    if isinstance(source, Snapshot) and source.briefs is not None:
+        follow_ups = source.agenda(today)
+        # A meeting stays in the feed until its day is over (see upcoming_meetings).
+        meetings = source.upcoming(today - dt.timedelta(days=1))
+        people: list[Contact | Summary] = [
+            source.files[path].contact  # type: ignore[misc]
+            for path, brief in source.briefs.items()
+            if brief.active and brief.birthday is not None]
+    else:
+        contacts = source.contacts if isinstance(source, Snapshot) else list(source)
+        follow_ups = agenda(contacts, config, today, days=None)
+        meetings = upcoming_meetings(contacts, today)
+        people = [c for c in contacts if c.birthday is not None and c.status == "active"]
+    people.sort(key=lambda c: (c.birthday[1], c.birthday[2], c.id))  # type: ignore[index]
+    return follow_ups, meetings, people
+
+
+def build_feed(contacts: Iterable[Contact | Summary] | Snapshot, config: Config, today: dt.date,
                state: SequenceState | None = None, *, now: dt.datetime,
                secret: bytes | None = None) -> Feed:
-    """The feed for *contacts*: one event per next follow-up, per upcoming meeting,
-    and per birthday.
+    """The feed for *contacts* (or a snapshot's, see :func:`feed_items`): one event
+    per next follow-up, per upcoming meeting, and per birthday.
 
     Pure apart from *state*, which numbers SEQUENCE, stamps, lends the events
     rendered last time, and is updated in place. *now* (aware) bounds every
@@ -287,12 +313,8 @@ def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.
     """
     if config.calendar_minimal and secret is None:
         raise ValueError("minimal mode needs the vault's secret for its UIDs")
-    contacts = list(contacts)
     state = state if state is not None else SequenceState(known=False)
-    follow_ups = agenda(contacts, config, today, days=None)
-    people = sorted((c for c in contacts if c.birthday is not None and c.status == "active"),
-                    key=lambda c: (c.birthday[1], c.birthday[2], c.id))  # type: ignore[index]
-    meetings = upcoming_meetings(contacts, today)
+    follow_ups, meetings, people = feed_items(contacts, config, today)
     specs = [follow_up_event(item, config, secret) for item in follow_ups]
     specs += meeting_events(meetings, config, secret)
     specs += [birthday_event(contact, config, secret) for contact in people]
@@ -313,8 +335,8 @@ def build_feed(contacts: Iterable[Contact | Summary], config: Config, today: dt.
     return Feed(data, len(follow_ups), len(people), modified, len(meetings))
 
 
-def generate(contacts: list[Summary], config: Config, today: dt.date, state_dir: Path,
-             now: dt.datetime | None = None) -> Feed:
+def generate(contacts: Iterable[Summary] | Snapshot, config: Config, today: dt.date,
+             state_dir: Path, now: dt.datetime | None = None) -> Feed:
     """The vault's feed, numbering SEQUENCE with the state kept in *state_dir*.
 
     The state file is rewritten only when something changed; failing to write

@@ -27,6 +27,7 @@ A cache file that is damaged or foreign is ignored and replaced.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -257,8 +258,17 @@ def vault_feed(root: Path, config: Config, today: dt.date, folder: Path,
         return found
     from pcrm.calendar.feed import generate  # noqa: PLC0415 - icalendar only when generating
 
-    snapshot = read()
-    feed = generate(snapshot.contacts, config, today, folder)
+    # Reading and generating make hundreds of thousands of objects that live
+    # until the end, and no reference cycles: the cycle collector would only
+    # walk them again and again (a third of the time on 30,000 contacts).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        snapshot = read()
+        feed = generate(snapshot, config, today, folder)
+    finally:
+        if collecting:
+            gc.enable()
     output = FeedOutput(feed.data, feed.follow_ups, feed.birthdays, feed.meetings,
                         snapshot.error_paths())
     keep(folder, inputs, None if feed.state is None else state_digest(feed.state), output)

@@ -78,7 +78,7 @@ class LiveFeed:
         expired = self._expires is not None and now >= self._expires
         if self._current is None or signature != self._signature or expired:
             snapshot = read_vault(self.root, config)
-            feed = generate(snapshot.contacts, config, today, state_dir(self.root), now)
+            feed = generate(snapshot, config, today, state_dir(self.root), now)
             self.builds += 1
             current = self._current
             data = feed.data

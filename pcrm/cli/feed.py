@@ -141,7 +141,7 @@ def publish(app: App, url: str, timeout: float, record: bool) -> None:
 
     try:
         auth = credentials(url, os.environ)
-        feed = generate(app.snapshot.contacts, app.config, app.today, app.state_dir)
+        feed = generate(app.snapshot, app.config, app.today, app.state_dir)
         report_skipped(app.snapshot.error_paths())
         done = push(feed.data, url, auth, timeout=timeout)
     except PcrmError as exc:

@@ -72,6 +72,7 @@ class Brief(NamedTuple):
     quiet_since: int | None  # date ordinal, see pcrm.core.rules.quiet_since
     follow_ups: tuple  # FollowUpRecord (plain tuples once read back from the index)
     soonest: int | None  # no follow-up is due before this day, whatever today is (ordinal)
+    birthday: tuple[int | None, int, int] | None  # the calendar feed's, without decoding
 
     @property
     def active(self) -> bool:
@@ -120,13 +121,15 @@ def brief_of(parsed: ParsedFile) -> Brief:
     """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, (), None)
+        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, (), None,
+                     None)
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
     follow_ups = tuple(_follow_up_record(f) for f in contact.candidates)
     return Brief(not parsed.ok, contact.status, _ord(contact.snooze), tuple(contact.tags),
                  contact.name, contact.company, contact.role, booked,
                  _ord(contact.quiet_since), follow_ups,
-                 _soonest(follow_ups, _ord(contact.snooze)))
+                 _soonest(follow_ups, _ord(contact.snooze)),
+                 tuple(contact.birthday) if contact.birthday is not None else None)
 
 
 def _soonest(follow_ups: tuple[FollowUpRecord, ...], snooze: int | None) -> int | None:
