@@ -208,7 +208,8 @@ _entry = st.tuples(st.integers(1, 60), st.sampled_from(_KINDS), st.booleans())
 
 
 def _everything(root: Path, *, use_cache: bool = True) -> dict:
-    """Agenda, upcoming meetings, the status gap line and the companies view."""
+    """Agenda, upcoming meetings, the status gap line, the companies view, the listing."""
+    from pcrm.insights import people
     from pcrm.insights.companies import for_snapshot, status_gaps
 
     config = load_config(root)
@@ -217,6 +218,7 @@ def _everything(root: Path, *, use_cache: bool = True) -> dict:
             "upcoming": [item.as_json() for item in snapshot.upcoming(TODAY, days=None)],
             "gaps": status_gaps(snapshot, TODAY),
             "companies": [v.as_json() for v in for_snapshot(snapshot, TODAY, show_all=True)],
+            "list": list(people.lines(people.listed(people.briefs_of(snapshot)), 32)),
             "errors": snapshot.error_paths()}
 
 

@@ -108,32 +108,38 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
       pcrm list --company Acme
       pcrm list --tag recruiter --json
     """
+    from pcrm.insights import people
+
     snapshot = app.snapshot
-    contacts = sorted(snapshot.contacts, key=lambda c: (c.name.casefold(), c.id))
+    if as_json:
+        _list_json(app, tag, company)
+        return
+    found = people.listed(people.briefs_of(snapshot), tag=tag, company=company,
+                          active_only=not show_all)
+    report_skipped(snapshot.error_paths())
+    if not found:
+        click.echo("No contacts." + ("" if tag or company else " Add one: pcrm new \"Name\""))
+        return
+    width = min(32, max(len(brief.name or "") for _cid, brief in found))
+    click.echo("\n".join(people.lines(found, width)))  # one write: 10,000 lines in one go
+
+
+def _list_json(app: App, tag: str | None, company: str | None) -> None:
+    """``list --json``: every contact (any status), with what only records hold."""
+    from pcrm.store.vault import no_cycle_collection
+
+    snapshot = app.snapshot
+    with no_cycle_collection():  # thousands of records decoded: see read_vault
+        contacts = sorted(snapshot.contacts, key=lambda c: (c.name.casefold(), c.id))
     if tag:
         contacts = [c for c in contacts if tag in c.tags]
     if company:
         contacts = [c for c in contacts if (c.company or "").casefold() == company.casefold()]
-    if not show_all and not as_json:
-        contacts = [c for c in contacts if c.status == "active"]
     report_skipped(snapshot.error_paths())
-    if as_json:
-        emit_json([{"id": c.id, "name": c.name, "company": c.company, "role": c.role,
-                    "email": c.emails, "phone": c.phone, "tags": c.tags, "status": c.status,
-                    "last": c.last.isoformat() if c.last else None, "path": c.path,
-                    "quiet": c.quiet(app.today)} for c in contacts])
-        return
-    if not contacts:
-        click.echo("No contacts." + ("" if tag or company else " Add one: pcrm new \"Name\""))
-        return
-    width = min(32, max(len(c.name) for c in contacts))
-    lines = []  # one write: 10,000 contacts print in one go
-    for c in contacts:
-        where = " · ".join(x for x in (c.role, c.company) if x)
-        tags = " ".join(f"#{t}" for t in c.tags)
-        state = "" if c.status == "active" else f" [{c.status}]"
-        lines.append(f"{c.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({c.id})")
-    click.echo("\n".join(lines))
+    emit_json([{"id": c.id, "name": c.name, "company": c.company, "role": c.role,
+                "email": c.emails, "phone": c.phone, "tags": c.tags, "status": c.status,
+                "last": c.last.isoformat() if c.last else None, "path": c.path,
+                "quiet": c.quiet(app.today)} for c in contacts])
 
 
 @cli.command()

@@ -1,0 +1,51 @@
+"""The contacts ``pcrm list`` shows, read from the index's briefs.
+
+A brief holds everything the text listing prints (name, role, company, tags,
+status), so listing 10,000 contacts decodes no record; ``--json`` also needs
+emails, phone and the last interaction, and decodes the records.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Mapping
+
+from pcrm.core.model import contact_id
+from pcrm.core.records import Brief, brief_of
+from pcrm.core.snapshot import Snapshot
+
+
+def briefs_of(snapshot: Snapshot) -> Mapping[str, Brief]:
+    """Every file's brief: the index's, or made from the parsed files without one."""
+    if snapshot.briefs is not None:
+        return snapshot.briefs
+    return {path: brief_of(parsed) for path, parsed in snapshot.files.items()}
+
+
+def listed(briefs: Mapping[str, Brief], *, tag: str | None = None,
+           company: str | None = None, active_only: bool = False
+           ) -> list[tuple[str, Brief]]:
+    """The contacts as ``pcrm list`` orders them (name ignoring case, then id):
+    (id, brief) pairs, filtered by *tag*, *company* (ignoring case) and status."""
+    found = []
+    wanted = company.casefold() if company else None
+    for path, brief in briefs.items():
+        if brief.status is None or (active_only and brief.status != "active"):
+            continue
+        if (tag and tag not in brief.tags) or \
+                (wanted is not None and (brief.company or "").casefold() != wanted):
+            continue
+        found.append((brief.name.casefold(), contact_id(path), brief))  # type: ignore[union-attr]
+    found.sort(key=_first_two)
+    return [(cid, brief) for _key, cid, brief in found]
+
+
+def _first_two(item: tuple) -> tuple:
+    return item[0], item[1]
+
+
+def lines(people: Iterable[tuple[str, Brief]], width: int) -> Iterator[str]:
+    """One line per contact: name, role · company, [status], #tags, (id)."""
+    for cid, b in people:
+        where = " · ".join(x for x in (b.role, b.company) if x)
+        tags = " ".join(f"#{t}" for t in b.tags)
+        state = "" if b.status == "active" else f" [{b.status}]"
+        yield f"{b.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({cid})"
