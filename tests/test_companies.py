@@ -75,7 +75,15 @@ def _summary(entries: list[tuple[str, str]], config: Config):
       ("2026-10-20", "reply")], "replied"),  # a late answer: no longer quiet
 ])
 def test_states(log: list[tuple[str, str]], state: str) -> None:
-    assert state_of(_summary(log, Config()), TODAY) == state
+    from pcrm.core.model import ParsedFile
+    from pcrm.core.records import brief_of
+    from pcrm.insights.companies import _BriefPeople
+
+    summary = _summary(log, Config())
+    assert state_of(summary, TODAY) == state
+    # the same state from the index's brief (what `pcrm companies` reads)
+    brief = brief_of(ParsedFile(summary.path, contact=summary))
+    assert _BriefPeople(role_words(Config()), TODAY)((summary.path, brief)).state == state
 
 
 def test_quiet_follows_the_nudge_limit() -> None:

@@ -27,6 +27,7 @@ from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact,
                              contact_id)
 from pcrm.core.companyfile import company_key, parse_company
 from pcrm.core.parse import parse_contact
+from pcrm.core.states import firsts_of
 from pcrm.core.rules import (RULES, TODAY_FREE, FollowUp, apply_today, candidates, ordered,
                               quiet_since_log)
 
@@ -73,6 +74,7 @@ class Brief(NamedTuple):
     follow_ups: tuple  # FollowUpRecord (plain tuples once read back from the index)
     soonest: int | None  # no follow-up is due before this day, whatever today is (ordinal)
     birthday: tuple[int | None, int, int] | None  # the calendar feed's, without decoding
+    firsts: tuple | None  # its first meeting, inbound, outbound (ordinals): its state
 
     @property
     def active(self) -> bool:
@@ -122,14 +124,15 @@ def brief_of(parsed: ParsedFile) -> Brief:
     contact = parsed.contact
     if not isinstance(contact, Summary):
         return Brief(not parsed.ok, None, None, (), None, None, None, None, None, (), None,
-                     None)
+                     None, None)
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
     follow_ups = tuple(_follow_up_record(f) for f in contact.candidates)
     return Brief(not parsed.ok, contact.status, _ord(contact.snooze), tuple(contact.tags),
                  contact.name, contact.company, contact.role, booked,
                  _ord(contact.quiet_since), follow_ups,
                  _soonest(follow_ups, _ord(contact.snooze)),
-                 tuple(contact.birthday) if contact.birthday is not None else None)
+                 tuple(contact.birthday) if contact.birthday is not None else None,
+                 firsts_of(contact.log))
 
 
 def _soonest(follow_ups: tuple[FollowUpRecord, ...], snooze: int | None) -> int | None:

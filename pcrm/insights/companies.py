@@ -18,14 +18,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from functools import lru_cache
+from typing import Any, Callable, Iterable
 
 from pcrm.core.companyfile import company_key
 from pcrm.core.config import ROLE_GROUPS, Config
-from pcrm.core.model import Company, Stage, Summary
+from pcrm.core.model import Company, Stage, Summary, contact_id
+from pcrm.core.records import Brief
 from pcrm.core.rules import FollowUp, apply_today
 from pcrm.insights.roles import GROUPS, group_of, role_words
-from pcrm.core.states import QUIET, state_of
+from pcrm.core.states import QUIET, state_at, state_of
 from pcrm.core.snapshot import Snapshot
 
 TARGET_GOAL = 5  # "about 5 target companies"
@@ -106,7 +108,7 @@ def gaps(name: str, groups: list[str], quiet: list[bool]) -> list[str]:
     return found
 
 
-def _person(contact: Summary, config: Config, words: dict, today: dt.date) -> Person:
+def _person(contact: Summary, words: dict, today: dt.date) -> Person:
     upcoming = None
     if contact.status == "active":
         items = apply_today(contact.candidates, contact.snooze, today)
@@ -116,30 +118,57 @@ def _person(contact: Summary, config: Config, words: dict, today: dt.date) -> Pe
                   state_of(contact, today), contact.path, upcoming)
 
 
+class _BriefPeople:
+    """People made from the index's briefs (see :class:`pcrm.core.records.Brief`):
+    the same :class:`Person` as :func:`_person` makes from a decoded record."""
+
+    def __init__(self, words: dict, today: dt.date) -> None:
+        self.words, self.today, self.now = words, today, today.toordinal()
+        self.groups: dict[tuple, str] = {}  # people share roles: each is looked at once
+
+    def __call__(self, item: tuple[str, Brief]) -> Person:
+        path, brief = item
+        group = self.groups.get((brief.tags, brief.role))
+        if group is None:
+            group = self.groups[brief.tags, brief.role] = group_of(brief.tags, brief.role,
+                                                                   self.words)
+        quiet = brief.quiet_since is not None and self.now >= brief.quiet_since
+        upcoming = brief.next_follow_up(path, self.today) if brief.active else None
+        return Person(contact_id(path), brief.name or "", brief.role, group,
+                      state_at(quiet, brief.firsts or (), self.now), path, upcoming)
+
+
 def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
           today: dt.date, *, show_all: bool = False) -> list[CompanyView]:
     """The companies to show: targets (every company with *show_all*), targets first."""
+    words = role_words(config)
+    return _build(companies, ((c.company, c.status, c) for c in contacts),
+                  lambda contact: _person(contact, words, today), show_all=show_all)
+
+
+def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str, Any]],
+           person: Callable[[Any], Person], *, show_all: bool) -> list[CompanyView]:
+    """:func:`build` over *members*: (company as written, status, what *person* takes)."""
     views: dict[str, CompanyView] = {}
     for company in sorted(companies, key=lambda c: c.path):
         key = company_key(company.name)
         if key not in views:  # two files for one name: the first one (by path) counts
             views[key] = CompanyView(company.name, company.target, company.why, company.path,
                                      applications(company.stages))
-    words = role_words(config)
     spellings: dict[str, Counter] = {}
-    for contact in contacts:
-        if not contact.company or contact.status == "archived":
+    for written, status, member in members:
+        if not written or status == "archived":
             continue
-        key = company_key(contact.company)
+        key = _key(written)
         view = views.get(key)
         if view is None or view.path is None:
             if not show_all:
                 continue
-            spellings.setdefault(key, Counter())[contact.company.strip()] += 1
+            spellings.setdefault(key, Counter())[written.strip()] += 1
             if view is None:
-                view = views[key] = CompanyView(contact.company.strip(), False, None, None)
+                view = views[key] = CompanyView(written.strip(), False, None, None)
         if view.target or show_all:
-            view.people.append(_person(contact, config, words, today))
+            view.people.append(person(member))
     for key, names in spellings.items():
         views[key].name = names.most_common(1)[0][0]
     chosen = [view for view in views.values() if view.target or show_all]
@@ -150,6 +179,9 @@ def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Con
                              [p.state == QUIET for p in view.people])
     chosen.sort(key=lambda v: (not v.target, v.name.casefold(), v.path or ""))
     return chosen
+
+
+_key = lru_cache(maxsize=4096)(company_key)  # a vault has few companies, many people
 
 
 def gap_summary(views: Iterable[CompanyView]) -> str | None:
@@ -223,12 +255,12 @@ def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
 
 def for_snapshot(snapshot: Snapshot, today: dt.date, *, show_all: bool = False
                  ) -> list[CompanyView]:
-    """:func:`build` over a snapshot; for targets only, decodes only their people."""
-    contacts: Iterable[Summary]
+    """:func:`build` over a snapshot; for targets only, from the index's briefs
+    (no contact's record is decoded)."""
     if not show_all and snapshot.briefs is not None:
-        keys = {company_key(c.name) for c in snapshot.companies if c.target}
-        contacts = [snapshot.files[path].contact for path, brief in snapshot.briefs.items()
-                    if brief.company_key in keys]
-    else:
-        contacts = snapshot.contacts
-    return build(contacts, snapshot.companies, snapshot.config, today, show_all=show_all)
+        people = _BriefPeople(role_words(snapshot.config), today)
+        members = ((brief.company, brief.status, (path, brief))
+                   for path, brief in snapshot.briefs.items() if brief.status is not None)
+        return _build(snapshot.companies, members, people, show_all=False)
+    return build(snapshot.contacts, snapshot.companies, snapshot.config, today,
+                 show_all=show_all)
