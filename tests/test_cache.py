@@ -211,6 +211,7 @@ def _everything(root: Path, *, use_cache: bool = True) -> dict:
     """Agenda, upcoming meetings, the status gap line, the companies view, the listing."""
     from pcrm.insights import people
     from pcrm.insights.companies import for_snapshot, status_gaps
+    from pcrm.insights.report import build, people_of
 
     config = load_config(root)
     snapshot = read_vault(root, config, use_cache=use_cache)
@@ -220,6 +221,9 @@ def _everything(root: Path, *, use_cache: bool = True) -> dict:
             "companies": [v.as_json() for v in for_snapshot(snapshot, TODAY, show_all=True)],
             "targets": [(v.as_json(), [p.next.as_json(TODAY) if p.next else None
                                        for p in v.people]) for v in for_snapshot(snapshot, TODAY)],
+            "report": (build(people_of(snapshot), snapshot.companies, config, TODAY).as_json(),
+                       build(people_of(snapshot), snapshot.companies, config, TODAY,
+                             dt.date(2026, 10, 20)).quiet[:3]),
             "list": list(people.lines(people.listed(people.briefs_of(snapshot)), 32)),
             "errors": snapshot.error_paths()}
 

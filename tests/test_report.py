@@ -117,6 +117,30 @@ def test_report_text(vault, run) -> None:
     assert "  2026-W47  " + "█" * 25 + " 1" in lines
 
 
+def test_report_from_the_index_is_the_report_from_the_files(vault, monkeypatch) -> None:
+    """Warm, the report reads the logs of the index's records undecoded."""
+    import datetime as dt
+
+    from pcrm.core.config import load_config
+    from pcrm.insights.report import build, people_of
+    from pcrm.store import index
+    from pcrm.store.vault import read_vault
+
+    monkeypatch.setattr(index, "RACY_SECONDS", -10.0)  # keep the seconds-old files
+    root = vault(FILES)
+    config = load_config(root)
+    today, since = dt.date(2026, 11, 22), dt.date(2026, 10, 1)
+    results = []
+    for use_cache in (True, True, False):  # cold, warm (from the index), no index
+        snapshot = read_vault(root, config, use_cache=use_cache)
+        people = people_of(snapshot)
+        assert len(people) == 7
+        report = build(people, snapshot.companies, config, today, since)
+        results.append((report.as_json(), report.hours, [p[:4] for p in report.quiet]))
+    assert results[0] == results[1] == results[2]
+    assert results[0][2] == [("eve", "Eve E", "active", dt.date(2026, 10, 22).toordinal())]
+
+
 @pytest.mark.parametrize("since", ["2026-13-01", "tomorrowish"])
 def test_report_bad_since_is_one_line(vault, run, since: str) -> None:
     result = run(vault(FILES), "report", "--since", since)

@@ -26,10 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from pcrm.core.config import Config
-from pcrm.core.model import INBOUND, MEETING, OUTBOUND, Company, Logged, Summary
+from pcrm.core.model import (CONTACTS_FOLDER, INBOUND, MEETING, OUTBOUND, Company, Summary,
+                             contact_id)
+from pcrm.core.snapshot import Snapshot
 from pcrm.core.timeutil import Duration
 
 MESSAGE, CONNECT = "message", "connect"
@@ -37,6 +39,21 @@ CHANNELS = (MESSAGE, CONNECT)
 WEEKS = 8
 OFFER_STAGES = ("offer", "accepted")
 _CONNECT_KINDS = ("linkedin", "connect")
+
+
+# A log entry as the index keeps it (pcrm.core.records.LoggedRecord): (date ordinal,
+# minutes or None, kind, class); the report reads thousands of them, never as objects.
+Entry = tuple
+
+
+class Person(NamedTuple):
+    """What the report reads of one contact."""
+
+    id: str
+    name: str
+    status: str
+    quiet_since: int | None  # date ordinal
+    log: Sequence[Entry]  # in time order
 
 
 @dataclass
@@ -52,7 +69,7 @@ class Report:
     replied: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHANNELS, 0))
     funnel: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("reached", "replied", "met", "interviewed", "offer"), 0))
-    quiet: list[Summary] = field(default_factory=list)
+    quiet: list[Person] = field(default_factory=list)
     weeks: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -91,87 +108,164 @@ def iso_week(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _thank_yous(log: Sequence[Logged], start: dt.date, config: Config, today: dt.date,
-                report: Report) -> None:
-    for position, meeting in enumerate(log):
-        if meeting.klass != MEETING or meeting.date < start:
+class _Kinds:
+    """Each kind's channel, thank-you window and accepted channels, looked up once."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.channels: dict[str, str] = {}
+        self.meetings: dict[str, tuple[Duration, tuple[str, ...]]] = {}
+
+    def channel(self, kind: str) -> str:
+        found = self.channels.get(kind)
+        if found is None:
+            found = self.channels[kind] = channel_of(kind, self.config)
+        return found
+
+    def meeting(self, kind: str) -> tuple[Duration, tuple[str, ...]]:
+        found = self.meetings.get(kind)
+        if found is None:
+            known = self.config.kinds.get(kind)
+            window = (known.window if known is not None else None) or Duration(24, "h")
+            found = self.meetings[kind] = (window, answered_by(kind, self.config))
+        return found
+
+
+def _when(entry: Entry) -> dt.datetime:
+    start = dt.datetime.fromordinal(entry[0])
+    return start if entry[1] is None else start + dt.timedelta(minutes=entry[1])
+
+
+def _thank_you(log: Sequence[Entry], position: int, kinds: _Kinds, today: int,
+               report: Report) -> None:
+    """Count the thank-you the meeting at *position* owes (see the module doc)."""
+    meeting = log[position]
+    window, accepted = kinds.meeting(meeting[2])
+    met = _when(meeting)
+    deadline = window.add(met)
+    sent = None
+    for later in log[position + 1:]:
+        if later[3] == MEETING:
+            break
+        if later[3] == OUTBOUND and kinds.channel(later[2]) in accepted:
+            sent = later
+            break
+    if sent is None:
+        if deadline.toordinal() < today:
+            report.thank_you_total += 1
+        return
+    report.thank_you_total += 1
+    when = _when(sent)
+    in_time = when <= deadline if sent[1] is not None else sent[0] <= deadline.toordinal()
+    report.thank_you_on_time += in_time
+    report.hours.append(max(0.0, (when - met).total_seconds() / 3600))
+
+
+def _replied(log: Sequence[Entry], position: int) -> bool:
+    """True if an inbound follows the outbound at *position* before the next outbound."""
+    for later in log[position + 1:]:
+        if later[3] == OUTBOUND:
+            return False
+        if later[3] == INBOUND:
+            return True
+    return False
+
+
+def _measure(log: Sequence[Entry], start: int, first: int, kinds: _Kinds, today: int,
+             report: Report, per_week: list[int]) -> None:
+    """Add one contact's log (entries up to *today*) to *report*, in one pass."""
+    reached = replied = met = interviewed = False
+    for position, (day, _minutes, kind, klass) in enumerate(log):
+        if klass == OUTBOUND:
+            if day >= first:
+                per_week[(day - first) // 7] += 1
+            if day >= start:
+                reached = True
+                channel = kinds.channel(kind)
+                report.sent[channel] += 1
+                if _replied(log, position):
+                    report.replied[channel] += 1
+        elif day < start:
             continue
-        kind = config.kinds.get(meeting.kind)
-        window = (kind.window if kind is not None else None) or Duration(24, "h")
-        deadline = window.add(meeting.when)
-        accepted = answered_by(meeting.kind, config)
-        sent = None
-        for later in log[position + 1:]:
-            if later.klass == MEETING:
-                break
-            if later.klass == OUTBOUND and channel_of(later.kind, config) in accepted:
-                sent = later
-                break
-        if sent is None:
-            if deadline.date() < today:
-                report.thank_you_total += 1
-            continue
-        report.thank_you_total += 1
-        in_time = sent.when <= deadline if sent.time is not None else \
-            sent.date <= deadline.date()
-        report.thank_you_on_time += in_time
-        report.hours.append(max(0.0, (sent.when - meeting.when).total_seconds() / 3600))
+        elif klass == INBOUND:
+            reached = replied = True
+        elif klass == MEETING:
+            reached = replied = met = True
+            interviewed = interviewed or kind == "interview"
+            _thank_you(log, position, kinds, today, report)
+    funnel = report.funnel
+    funnel["reached"] += reached
+    funnel["replied"] += replied
+    funnel["met"] += met
+    funnel["interviewed"] += interviewed
 
 
-def _messages(log: Sequence[Logged], start: dt.date, config: Config, report: Report) -> None:
-    for position, entry in enumerate(log):
-        if entry.klass != OUTBOUND or entry.date < start:
-            continue
-        channel = channel_of(entry.kind, config)
-        report.sent[channel] += 1
-        for later in log[position + 1:]:
-            if later.klass == OUTBOUND:
-                break
-            if later.klass == INBOUND:
-                report.replied[channel] += 1
-                break
-
-
-def _funnel(log: Sequence[Logged], start: dt.date, report: Report) -> None:
-    seen = {entry.klass for entry in log if entry.date >= start}
-    kinds = {entry.kind for entry in log if entry.date >= start and entry.klass == MEETING}
-    steps = (("reached", bool(seen & {OUTBOUND, INBOUND, MEETING})),
-             ("replied", bool(seen & {INBOUND, MEETING})), ("met", MEETING in seen),
-             ("interviewed", "interview" in kinds))
-    for step, reached in steps:
-        report.funnel[step] += reached
-
-
-def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
+def build(people: Iterable[Person], companies: Iterable[Company], config: Config,
           today: dt.date, since: dt.date | None = None) -> Report:
-    """Measure the habit over *contacts* and the applications in *companies*."""
+    """Measure the habit over *people* (see :func:`people_of`) and the applications
+    in *companies*."""
     report = Report(since, today)
-    start = since or dt.date.min
+    start = since.toordinal() if since else 1
+    now = today.toordinal()
     monday = today - dt.timedelta(days=today.weekday())
-    first = monday - dt.timedelta(weeks=WEEKS - 1)
+    first = (monday - dt.timedelta(weeks=WEEKS - 1)).toordinal()
     per_week = [0] * WEEKS
-    for contact in contacts:
-        log = [entry for entry in contact.log if entry.date <= today]
-        _thank_yous(log, start, config, today, report)
-        _messages(log, start, config, report)
-        _funnel(log, start, report)
-        for entry in log:
-            if entry.klass == OUTBOUND and entry.date >= first:
-                per_week[(entry.date - first).days // 7] += 1
-        if contact.status != "archived" and contact.quiet(today) and \
-                contact.quiet_since is not None and contact.quiet_since >= start:
-            report.quiet.append(contact)
-    report.weeks = [(iso_week(first + dt.timedelta(weeks=n)), per_week[n]) for n in range(WEEKS)]
+    kinds = _Kinds(config)
+    for person in people:
+        log = person.log  # in time order: only booked meetings lie after today
+        if log and log[-1][0] > now:
+            log = [entry for entry in log if entry[0] <= now]
+        if log:
+            _measure(log, start, first, kinds, now, report, per_week)
+        quiet = person.quiet_since
+        if person.status != "archived" and quiet is not None and start <= quiet <= now:
+            report.quiet.append(person)
+    report.weeks = [(iso_week(dt.date.fromordinal(first) + dt.timedelta(weeks=n)), per_week[n])
+                    for n in range(WEEKS)]
     report.quiet.sort(key=lambda c: (c.name.casefold(), c.id))
     report.funnel["offer"] = _offers(companies, start, today)
     return report
 
 
-def _offers(companies: Iterable[Company], start: dt.date, today: dt.date) -> int:
+def people_of(snapshot: Snapshot) -> list[Person]:
+    """Every contact of *snapshot* as the report reads it: from the index's briefs
+    and the logs of its records, undecoded (thousands of them), when it has them."""
+    briefs = snapshot.briefs
+    plain = getattr(snapshot.files, "plain_records", None)
+    if briefs is None or plain is None:
+        return [_person(contact) for contact in snapshot.contacts]
+    paths = [path for path, brief in briefs.items() if brief.status is not None]
+    records = plain(paths)
+    people = []
+    folder = CONTACTS_FOLDER + "/"  # every contact's path: contacts/ID.md
+    prefix = len(folder)
+    for path in paths:
+        brief, record = briefs[path], records.get(path)
+        try:
+            log = record[1][14]  # type: ignore[index] # FileRecord.summary.log
+        except (TypeError, IndexError):
+            contact = snapshot.files[path].contact
+            if isinstance(contact, Summary):
+                people.append(_person(contact))
+            continue
+        cid = path[prefix:-3] if path.startswith(folder) else contact_id(path)
+        people.append(Person(cid, brief.name or "", brief.status or "", brief.quiet_since, log))
+    return people
+
+
+def _person(contact: Summary) -> Person:
+    return Person(contact.id, contact.name, contact.status,
+                  contact.quiet_since.toordinal() if contact.quiet_since else None,
+                  tuple((e.date.toordinal(), e.time.hour * 60 + e.time.minute if e.time else None,
+                         e.kind, e.klass) for e in contact.log))
+
+
+def _offers(companies: Iterable[Company], start: int, today: dt.date) -> int:
     """Applications (company, role) with an offer or accepted heading in the period."""
     from pcrm.insights.companies import company_key
 
     found = {(company_key(company.name), company_key(stage.role))
              for company in companies for stage in company.stages
-             if stage.stage in OFFER_STAGES and start <= stage.date <= today}
+             if stage.stage in OFFER_STAGES and start <= stage.date.toordinal()
+             and stage.date <= today}
     return len(found)
