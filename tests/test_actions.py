@@ -8,7 +8,7 @@ import pytest
 from helpers import contact
 
 from pcrm.actions import check_paths, log_interaction, new_contact, set_key
-from pcrm.core.config import load_config
+from pcrm.store.configfile import load_config
 from pcrm.core.errors import ConflictError, RefusedEdit, UsageError
 from pcrm.store.vault import read_vault
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from helpers import contact
 from pcrm.store import index as cache
 from pcrm.store.paths import state_dir
-from pcrm.core.config import load_config
+from pcrm.store.configfile import load_config
 from pcrm.store.vault import read_vault
 
 TODAY = dt.date(2026, 11, 22)

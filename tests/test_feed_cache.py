@@ -15,7 +15,7 @@ from helpers import contact
 from pcrm.calendar import feedcache
 from pcrm.calendar.feedcache import CACHE_FILE, FeedOutput, vault_feed
 from pcrm.calendar.state import SECRET_FILE, STATE_FILE
-from pcrm.core.config import load_config
+from pcrm.store.configfile import load_config
 from pcrm.store.paths import state_dir
 from pcrm.store.vault import read_vault
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from pcrm.core.config import load_config
+from pcrm.store.configfile import load_config
 from pcrm.store import index as store_index
 from pcrm.store.paths import state_dir
 from pcrm.store.vault import read_vault

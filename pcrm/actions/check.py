@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from pcrm.core.config import CONFIG_NAME, Config, load_config
+from pcrm.core.config import CONFIG_NAME, Config
+from pcrm.store.configfile import load_config
 from pcrm.core.errors import ConfigError, UsageError
 from pcrm.core.model import Diagnostic
 from pcrm.core.validate import check_snapshot

@@ -10,7 +10,8 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from pcrm.core.config import Config, load_config
+from pcrm.core.config import Config
+from pcrm.store.configfile import load_config
 from pcrm.core.errors import ConfigError, UsageError
 from pcrm.core.model import Contact
 from pcrm.core.timeutil import parse_iso_date

@@ -18,16 +18,11 @@ import re
 import unicodedata
 
 from pcrm.core.config import Config
-from pcrm.core.model import Company, Diagnostic, ParsedFile, Stage
+from pcrm.core.model import Company, Diagnostic, ParsedFile, Stage, company_key
 from pcrm.core.parse import find_headings, is_dated, load_front_matter, parse_heading
 from pcrm.core.safetext import brief
 
 _DETAIL = re.compile(r"\s*\([^()]*\)\s*$")
-
-
-def company_key(name: str) -> str:
-    """How company names are compared: NFC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
 def role_key(title: str) -> str:

@@ -8,13 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pcrm.core import yamlload
 from pcrm.core.errors import ConfigError
 from pcrm.core.kinds import DEFAULT_KINDS, KIND_KEYS, Kind, KindError, kind_from_spec, unknown_kind
 from pcrm.core.safetext import brief
@@ -189,10 +186,22 @@ def _fail(key: str, message: str, lines: dict[tuple, int], path: str) -> ConfigE
 
 def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
     """Parse and validate the text of a ``.pcrm.yaml``."""
+    data, lines = load_config_yaml(text, path)
+    return config_from_data(data, lines, path)
+
+
+def load_config_yaml(text: str, path: str = CONFIG_NAME) -> tuple[Any, dict[tuple, int]]:
+    """The YAML of a config as data, with the line of each key (not validated yet)."""
+    from pcrm.core import yamlload  # noqa: PLC0415 - a cached config needs no YAML
+
     try:
-        data, lines = yamlload.load_with_lines(text)
+        return yamlload.load_with_lines(text)
     except yamlload.YamlError as exc:
         raise ConfigError(exc.message, path=path, line=exc.line, col=exc.col) from None
+
+
+def config_from_data(data: Any, lines: dict[tuple, int], path: str = CONFIG_NAME) -> Config:
+    """Validate a config's data (see :func:`load_config_yaml`) into a :class:`Config`."""
     config = Config(path=path)
     if data is None:
         return config
@@ -312,51 +321,6 @@ def _apply_roles(config: Config, value: Any, lines: dict[tuple, int], path: str)
         if group not in ROLE_GROUPS:
             raise _fail(key, f"unknown group (known: {', '.join(ROLE_GROUPS)})", lines, path)
         config.role_words[group] = _words(words, key, lines, path)
-
-
-MAX_CONFIG_BYTES = 256 * 1024  # a config is a screenful; a cloned repo may ship anything
-
-
-def _read_config_bytes(file: Path) -> bytes | None:
-    """The config's bytes (None if there is none): a regular file, at most 256 KB.
-
-    A cloned repository can ship ``.pcrm.yaml`` as a link to ``/dev/zero``, to
-    ``/dev/urandom`` or to a FIFO: opened without blocking and checked with
-    ``fstat`` before a byte is read, so none of them hangs or fills memory.
-    """
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError("not a regular file (a device, a FIFO or a folder); "
-                              "pcrm reads its config only from a regular file", path=CONFIG_NAME)
-        raw = os.read(fd, MAX_CONFIG_BYTES + 1)
-        if info.st_size > MAX_CONFIG_BYTES or len(raw) > MAX_CONFIG_BYTES:
-            raise ConfigError(f"too large ({max(info.st_size, len(raw)) // 1024} KB; "
-                              f"the limit is {MAX_CONFIG_BYTES // 1024} KB)", path=CONFIG_NAME)
-        return raw
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
-    finally:
-        os.close(fd)
-
-
-def load_config(vault: Path) -> Config:
-    """Read ``.pcrm.yaml`` under *vault* (a missing file means all defaults)."""
-    raw = _read_config_bytes(vault / CONFIG_NAME)
-    if raw is None:
-        return Config()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", path=CONFIG_NAME, line=1) from None
-    return parse_config(text, CONFIG_NAME)
 
 
 DEFAULT_CONFIG_TEXT = """\

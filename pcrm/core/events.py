@@ -22,13 +22,14 @@ import re
 from typing import Any
 
 from pcrm.core.config import Config, unknown_kind
-from pcrm.core.model import MEETING, Block, Diagnostic, EventNote, Mention, ParsedFile, contact_id
+from pcrm.core.model import (EVENTS_FOLDER, MEETING, Block, Diagnostic, EventNote, Mention,
+                             ParsedFile, contact_id)
 from pcrm.core.safetext import brief
 from pcrm.core import yamlload
 from pcrm.core.parse import decode_text, split_front_matter
 from pcrm.core.timeutil import parse_clock, parse_iso_date
 
-EVENTS = "events"
+EVENTS = EVENTS_FOLDER
 DEFAULT_KIND = "event"
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

@@ -6,6 +6,7 @@ deadline rules in :mod:`pcrm.rules`.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -18,7 +19,8 @@ CLASSES = (MEETING, OUTBOUND, INBOUND, NEWS, NOTE)
 MESSAGE, CONNECT = "message", "connect"
 CHANNELS = (MESSAGE, CONNECT)
 STATUSES = ("active", "paused", "archived")
-CONTACTS_FOLDER, COMPANIES_FOLDER = "contacts", "companies"
+CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER = "contacts", "companies", "events"
+MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 
 
 def contact_id(path: str) -> str:
@@ -278,3 +280,8 @@ class EventNote:
     line: int = 1  # the title's line (its heading, else 1)
     mentions: list[Mention] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+
+
+def company_key(name: str) -> str:
+    """How company names are compared: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())

@@ -18,11 +18,11 @@ import re
 
 from pcrm.core import fields, lint, yamlfast, yamlload
 from pcrm.core.config import Config, unknown_kind, unknown_stage
-from pcrm.core.model import Contact, Diagnostic, Interaction, ParsedFile, contact_id
+from pcrm.core.model import (MAX_FILE_BYTES, Contact, Diagnostic, Interaction, ParsedFile,
+                             contact_id)
 from pcrm.core.safetext import brief
 from pcrm.core.timeutil import parse_iso_date
 
-MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 
 _HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

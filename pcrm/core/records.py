@@ -20,13 +20,10 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pcrm.core.config import Config
-from pcrm.core.events import EVENTS, parse_event
 from pcrm.core.facts import MentionRecord, Problem, problems_of
-from pcrm.core.model import (COMPANIES_FOLDER, MEETING, Block, Company, Contact, Diagnostic,
-                             EventNote, Interaction, Logged, Mention, ParsedFile, Stage, Summary,
-                             contact_id)
-from pcrm.core.companyfile import company_key, parse_company
-from pcrm.core.parse import parse_contact
+from pcrm.core.model import (COMPANIES_FOLDER, EVENTS_FOLDER, MEETING, Block, Company, Contact,
+                             Diagnostic, EventNote, Interaction, Logged, Mention, ParsedFile,
+                             Stage, Summary, company_key, contact_id)
 from pcrm.core.states import firsts_of
 from pcrm.core.rules import (RULES, TODAY_FREE, FollowUp, apply_today, candidates, ordered,
                               quiet_since_log)
@@ -277,10 +274,18 @@ def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False,
               follow_ups: bool = True) -> ParsedFile:
     """Parse one vault file by where it lives; contacts are summarized unless *full*
     (with their follow-ups unless not *follow_ups*: see :func:`summarize`)."""
+    # The parsers (and PyYAML) are imported only when a file is parsed: a warm
+    # run reads records from the index and parses nothing.
     if path.startswith(COMPANIES_FOLDER + "/"):
+        from pcrm.core.companyfile import parse_company  # noqa: PLC0415
+
         return parse_company(path, raw, config)
-    if path.startswith(EVENTS + "/"):
+    if path.startswith(EVENTS_FOLDER + "/"):
+        from pcrm.core.events import parse_event  # noqa: PLC0415
+
         return parse_event(path, raw, config)
+    from pcrm.core.parse import parse_contact  # noqa: PLC0415
+
     parsed = parse_contact(path, raw, config)
     if not full and isinstance(parsed.contact, Contact):
         parsed.contact = summarize(parsed.contact, config, follow_ups=follow_ups)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, MutableMapping
 
 from pcrm.core.config import Config
-from pcrm.core.events import EVENTS
-from pcrm.core.model import (COMPANIES_FOLDER, Company, Diagnostic, EventNote, ParsedFile,
-                             Summary)
+from pcrm.core.model import (COMPANIES_FOLDER, EVENTS_FOLDER, Company, Diagnostic, EventNote,
+                             ParsedFile, Summary)
 from pcrm.core.facts import Facts
 from pcrm.core.records import Brief
 from pcrm.core.rules import FollowUp, agenda, agenda_order
@@ -56,7 +55,7 @@ class Snapshot:
     @property
     def events(self) -> list[EventNote]:
         """The event notes that parse (``events/``), in path order."""
-        return [f.event for f in self._files_in(EVENTS) if f.event is not None]
+        return [f.event for f in self._files_in(EVENTS_FOLDER) if f.event is not None]
 
     def error_paths(self) -> list[str]:
         """The files with errors (skipped or partly read), sorted."""

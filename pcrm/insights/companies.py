@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from pcrm.core.companyfile import company_key
+from pcrm.core.model import company_key
 from pcrm.core.config import ROLE_GROUPS, Config
 from pcrm.core.model import Company, Stage, Summary, contact_id
 from pcrm.core.records import Brief

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from pcrm.core.config import Config
 from pcrm.core.errors import ConflictError, WriteError
-from pcrm.core.model import Diagnostic, ParsedFile
-from pcrm.core.parse import MAX_FILE_BYTES
+from pcrm.core.model import MAX_FILE_BYTES, Diagnostic, ParsedFile
 from pcrm.core.records import parse_one
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 def state_dir(root: Path) -> Path:
@@ -28,9 +29,20 @@ def state_dir(root: Path) -> Path:
 
 
 def _digest(root: Path) -> str:
-    import hashlib  # noqa: PLC0415 - not needed for vaults in a Git repository
+    return _sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
-    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+
+def _sha256(data: bytes) -> Any:
+    """SHA-256 from the interpreter's own module: importing hashlib loads OpenSSL,
+    several milliseconds of every command run on a vault outside a repository."""
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # noqa: PLC0415 - 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found]  # noqa: PLC0415
+        except ImportError:  # pragma: no cover - a build without them
+            from hashlib import sha256  # noqa: PLC0415
+    return sha256(data)
 
 
 def private_folder(folder: Path) -> Path:

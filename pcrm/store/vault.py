@@ -14,17 +14,17 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from pcrm.core.config import CONFIG_NAME, Config, load_config
+from pcrm.core.config import CONFIG_NAME, Config
+from pcrm.store.configfile import load_config
 from pcrm.core.errors import AmbiguousContact, ContactNotFound, ParseError, VaultNotFound
 from pcrm.core.attendance import Directory, derive_all, merge
-from pcrm.core.events import EVENTS
-from pcrm.core.model import (COMPANIES_FOLDER, CONTACTS_FOLDER, Contact, Diagnostic, Interaction,
-                             ParsedFile, Summary, contact_id)
+from pcrm.core.model import (COMPANIES_FOLDER, CONTACTS_FOLDER, EVENTS_FOLDER, Contact,
+                             Diagnostic, Interaction, ParsedFile, Summary, contact_id)
 from pcrm.core.records import brief_of, parse_one, summarize
 from pcrm.core.snapshot import Snapshot
 from pcrm.store.files import read_file
 
-CONTACTS, COMPANIES = CONTACTS_FOLDER, COMPANIES_FOLDER
+CONTACTS, COMPANIES, EVENTS = CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER
 __all__ = ["Snapshot", "parse_one", "read_file"]  # re-exported: where callers look for them
 
 
@@ -83,25 +83,43 @@ def walk(root: Path) -> tuple[list[Found], list[Diagnostic]]:
         while stack:
             rel, folder = stack.pop()
             entries = _entries(rel, folder, seen, problems)
-            for entry in entries:
-                name = entry.name
-                child = f"{rel}/{name}"
-                if name.endswith(".md") and name[0] != "." and name.isascii() \
-                        and not entry.is_symlink():  # the common case: one stat, no more
-                    try:
-                        info = entry.stat()
-                    except OSError:
-                        info = None
-                    if info is None or stat.S_ISREG(info.st_mode):
-                        found.append((child, entry.path, info))
-                        continue
-                kind = _classify(child, entry, problems, inside)
-                if kind is _FOLDER:
-                    stack.append((child, Path(entry.path)))
-                elif kind is not _SKIP:
-                    found.append((child, entry.path, kind))  # type: ignore[arg-type]
+            with _folder_fd(folder if entries else None) as fd:
+                for entry in entries:
+                    name = entry.name
+                    child = f"{rel}/{name}"
+                    if name.endswith(".md") and name[0] != "." and name.isascii() \
+                            and not entry.is_symlink():  # the common case: one stat, no more
+                        try:  # by the folder's descriptor: no path lookup per file
+                            info = (os.stat(name, dir_fd=fd, follow_symlinks=False)
+                                    if fd is not None else entry.stat())
+                        except OSError:
+                            info = None
+                        if info is None or stat.S_ISREG(info.st_mode):
+                            found.append((child, entry.path, info))
+                            continue
+                    kind = _classify(child, entry, problems, inside)
+                    if kind is _FOLDER:
+                        stack.append((child, Path(entry.path)))
+                    elif kind is not _SKIP:
+                        found.append((child, entry.path, kind))  # type: ignore[arg-type]
     found.sort()
     return found, problems
+
+
+@contextmanager
+def _folder_fd(folder: Path | None) -> Iterator[int | None]:
+    """A descriptor of *folder* to stat its files by (None where unsupported or unreadable)."""
+    fd = None
+    if folder is not None and os.stat in os.supports_dir_fd:
+        try:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            fd = None
+    try:
+        yield fd
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _entries(rel: str, folder: Path, seen: set[tuple[int, int]],
