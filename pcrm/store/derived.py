@@ -14,15 +14,16 @@ cached (its stamp may not change with its next edit).
 """
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from pcrm.core.config import Config
-from pcrm.core.model import Interaction, ParsedFile
+from pcrm.core.model import COMPANIES_FOLDER, EVENTS_FOLDER, Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
 from pcrm.store.index import open_index, write_if_ours
@@ -93,3 +94,84 @@ def store(root: Path, config: Config, items: dict[str, tuple[str, ParsedFile]],
         write_if_ours(index, work)
     finally:
         index.close()
+
+
+# -- who the event notes name, and what each gets ---------------------------------------
+
+ATTENDANCE = "CREATE TABLE IF NOT EXISTS attendance (id INTEGER PRIMARY KEY, key BLOB, body BLOB)"
+
+
+def attendance_key(files: Iterable[str], briefs: Mapping[str, Brief],
+                   infos: Mapping[str, os.stat_result | None],
+                   now: float | None = None) -> bytes | None:
+    """A digest of everything the event notes' attendance depends on, besides the
+    config (the index is rebuilt when it changes): the notes and the company files
+    (by stamp) and every contact's id and name. None when a note or company file
+    was modified too recently for its stamp to be trusted."""
+    racy = ((time.time() if now is None else now) - _index.RACY_SECONDS) * 1e9
+    parts = []
+    for path in files:
+        if path.startswith((EVENTS_FOLDER + "/", COMPANIES_FOLDER + "/")):
+            info = infos.get(path)
+            if info is None or max(info.st_mtime_ns, info.st_ctime_ns) >= racy:
+                return None
+            parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ctime_ns}"
+                         f"\0{info.st_ino}")
+    for path in files:  # in the files' order: the briefs' order varies with what was parsed
+        name = briefs[path].name if path in briefs else None
+        if name is not None:
+            parts.append(f"{path}\0{name}")
+    return digest("\n".join(parts).encode("utf-8", "surrogateescape"))
+
+
+def load_attendance(root: Path, config: Config, key: bytes
+                    ) -> dict[str, list[Interaction]] | None:
+    """The attendance cached under *key*, or None."""
+    index = open_index(root, config)
+    if index is None:
+        return None
+    try:
+        index.db.execute(ATTENDANCE)
+        row = index.db.execute("SELECT key, body FROM attendance WHERE id = 1").fetchone()
+        if row is None or row[0] != key or not isinstance(row[1], bytes) \
+                or row[1][:8] != digest(row[1][8:]):
+            return None
+        return {cid: [_interaction(item) for item in items]
+                for cid, items in marshal.loads(row[1][8:]).items()}
+    except Exception:  # noqa: BLE001 - damaged: derived again
+        return None
+    finally:
+        index.close()
+
+
+def keep_attendance(root: Path, config: Config, key: bytes,
+                    found: dict[str, list[Interaction]]) -> None:
+    """Remember the attendance for *key* (one row: only the latest is of use)."""
+    index = open_index(root, config)
+    if index is None:
+        return
+    body = marshal.dumps({cid: [_plain_interaction(i) for i in items]
+                          for cid, items in found.items()})
+
+    def work(db: sqlite3.Connection) -> None:
+        db.execute(ATTENDANCE)
+        db.execute("INSERT OR REPLACE INTO attendance VALUES (1, ?, ?)",
+                   (key, digest(body) + body))
+    try:
+        write_if_ours(index, work)
+    finally:
+        index.close()
+
+
+def _plain_interaction(i: Interaction) -> tuple:
+    return (i.date.toordinal(), i.time.hour * 60 + i.time.minute if i.time else None, i.kind,
+            i.klass, i.title, i.expect.toordinal() if i.expect else None, i.line, i.index,
+            i.notes, i.origin)
+
+
+def _interaction(item: tuple) -> Interaction:
+    day, minutes, kind, klass, title, expect, line, index, notes, origin = item
+    return Interaction(dt.date.fromordinal(day),
+                       dt.time(minutes // 60, minutes % 60) if minutes is not None else None,
+                       kind, klass, title, dt.date.fromordinal(expect) if expect else None,
+                       line, index, notes, origin)

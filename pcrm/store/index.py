@@ -117,7 +117,7 @@ def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
     database: then it raises "database is locked" and this run goes without."""
     db.execute("PRAGMA busy_timeout = 500")
     db.execute("BEGIN IMMEDIATE")
-    for table in ("files", "blobs", "fts", "fts_keys", "derived", "manifest"):
+    for table in ("files", "blobs", "fts", "fts_keys", "derived", "attendance", "manifest"):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     # Keyed like git's index: mtime, size, ctime and inode, so that an edit
     # that keeps the size and puts the mtime back is still seen. ``sums``

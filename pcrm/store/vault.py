@@ -285,13 +285,32 @@ def directory_of(snapshot: Snapshot, wanted: Iterable[str] | None = None) -> Dir
     return Directory(people, companies, wanted=wanted)
 
 
-def event_interactions(snapshot: Snapshot) -> dict[str, list[Interaction]]:
-    """``{contact id: [the interaction each event note gives them]}`` (spec 2.5)."""
-    notes = snapshot.events
-    if not notes:
+def event_interactions(snapshot: Snapshot, root: Path | None = None,
+                       infos: dict[str, os.stat_result | None] | None = None
+                       ) -> dict[str, list[Interaction]]:
+    """``{contact id: [the interaction each event note gives them]}`` (spec 2.5).
+
+    With *root* and *infos* (the files' stats), the result is cached in the
+    index (:func:`pcrm.store.derived.attendance_key`): reading the notes and
+    resolving their names against every contact is skipped while neither the
+    notes, the company files nor any contact's name changed.
+    """
+    if not any(path.startswith(EVENTS + "/") for path in snapshot.files):
         return {}
+    key = None
+    if root is not None and infos is not None and snapshot.briefs is not None:
+        from pcrm.store import derived  # noqa: PLC0415 - only for vaults with event notes
+
+        key = derived.attendance_key(snapshot.files, snapshot.briefs, infos)
+        cached = derived.load_attendance(root, snapshot.config, key) if key else None
+        if cached is not None:
+            return cached
+    notes = snapshot.events
     refs = {m.ref for note in notes for m in note.mentions}
-    return derive_all(notes, directory_of(snapshot, refs), snapshot.config)
+    found = derive_all(notes, directory_of(snapshot, refs), snapshot.config)
+    if key is not None and root is not None:
+        derived.keep_attendance(root, snapshot.config, key, found)
+    return found
 
 
 def with_events(contact: Contact, snapshot: Snapshot) -> Contact:
@@ -317,7 +336,7 @@ def apply_events(root: Path, snapshot: Snapshot,
     from pcrm.store import derived  # noqa: PLC0415 - only for vaults with event notes
 
     wanted = {f"{CONTACTS}/{cid}.md": extra
-              for cid, extra in event_interactions(snapshot).items()}
+              for cid, extra in event_interactions(snapshot, root, infos).items()}
     wanted = {path: extra for path, extra in wanted.items() if path in snapshot.files}
     keys = {}
     if infos is not None:
