@@ -246,3 +246,22 @@ def test_the_index_briefs_pick_the_same_events_as_every_contact(
     now = dt.datetime(2026, 11, 22, 12, tzinfo=dt.timezone.utc)
     assert (build_feed(indexed, config, day, now=now).data
             == build_feed(plain.contacts, config, day, now=now).data)
+
+
+def test_new_time_zone_rules_make_a_fresh_feed(tmp_path: Path) -> None:
+    import zoneinfo
+
+    from pcrm.calendar.feedcache import zone_stamp
+
+    folder = tmp_path / "zoneinfo"
+    (folder / "America").mkdir(parents=True)
+    rules = folder / "America/New_York"
+    rules.write_bytes(b"TZif old rules")
+    zoneinfo.reset_tzpath(to=[str(folder)])
+    try:
+        before = zone_stamp("America/New_York")
+        rules.write_bytes(b"TZif new rules, longer")
+        assert zone_stamp("America/New_York") != before
+        assert zone_stamp("Europe/Paris") != zone_stamp("America/New_York")
+    finally:
+        zoneinfo.reset_tzpath()

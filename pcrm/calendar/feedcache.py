@@ -11,8 +11,9 @@ names) keeps the feed's bytes with two digests:
 - *inputs*: everything the feed is built from: every vault file's path, size,
   times and inode (and the problems of the walk), the parsed config (so a
   change of the system's time zone counts too), the day, the state folder's
-  secret, pcrm's version and code (its modules' sizes and times, as the index
-  does), and the installed icalendar's files;
+  secret, Python's and pcrm's versions and pcrm's code (its modules' sizes and
+  times, as the index does), the installed icalendar's files and the time
+  zone's files (its VTIMEZONE);
 - *state*: the bytes of ``feed-state.json`` that generation left, which decide
   every SEQUENCE and stamp. A feed is kept only when that file holds exactly
   what this generation published, so generating again from the same inputs
@@ -31,6 +32,7 @@ import gc
 import hashlib
 import json
 import os
+import sys
 import time
 from contextlib import suppress
 from dataclasses import dataclass, fields
@@ -162,9 +164,10 @@ def _stamp_of(path: str | os.PathLike[str]) -> bytes:
 
 
 def code_stamp() -> bytes:
-    """pcrm's version and the stats of the modules that make a feed, and icalendar's files."""
+    """Python's and pcrm's versions, the stats of the modules that make a feed, and
+    icalendar's files."""
     package = Path(__file__).resolve().parent.parent
-    parts = [__version__.encode()]
+    parts = [sys.version.encode(), __version__.encode()]
     for folder in _CODE_FOLDERS:
         with suppress(OSError):
             for entry in sorted(os.scandir(package / folder), key=lambda e: e.name):
@@ -178,6 +181,18 @@ def code_stamp() -> bytes:
     if origin:
         parts.append(_stamp_of(Path(origin).parent / "version.py"))
     return b"|".join(parts)
+
+
+def zone_stamp(name: str) -> bytes:
+    """The stats of the time zone files that may define *name* (a VTIMEZONE's rules)."""
+    import zoneinfo  # noqa: PLC0415 - already loaded by the config
+    from importlib.util import find_spec  # noqa: PLC0415
+
+    places = [os.path.join(folder, name) for folder in zoneinfo.TZPATH]
+    spec = find_spec("tzdata")
+    if spec is not None and spec.origin:
+        places.append(os.path.join(os.path.dirname(spec.origin), "zoneinfo", name))
+    return b"|".join(_stamp_of(place) for place in places)
 
 
 def _read(path: Path) -> bytes | None:
@@ -200,6 +215,7 @@ def inputs_digest(root: Path, config: Config, today: dt.date, folder: Path) -> s
     digest.update(config_fingerprint(config).encode("utf-8", "surrogateescape"))
     digest.update(_stamp_of(root / CONFIG_NAME))
     digest.update(code_stamp())
+    digest.update(zone_stamp(config.timezone_name))
     secret = _read(folder / SECRET_FILE)
     digest.update(b"secret:" + (hashlib.sha256(secret).digest() if secret is not None else b"-"))
     newest = hash_vault(digest, root)
