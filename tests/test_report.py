@@ -121,7 +121,7 @@ def test_report_from_the_index_is_the_report_from_the_files(vault, monkeypatch) 
     """Warm, the report reads the logs of the index's records undecoded."""
     import datetime as dt
 
-    from pcrm.core.config import load_config
+    from pcrm.store.configfile import load_config
     from pcrm.insights.report import build, people_of
     from pcrm.store import index
     from pcrm.store.vault import read_vault
