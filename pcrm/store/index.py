@@ -41,7 +41,7 @@ from pcrm.core.records import Brief, brief_of
 from pcrm.store import manifest
 from pcrm.store.files import read_file
 from pcrm.store.manifest import LazyFiles, Stamp, digest
-from pcrm.store.parsing import parse_many
+from pcrm.store.parsing import Encoded, parse_many
 
 SCHEMA = 14
 DB_NAME = "index.sqlite"
@@ -316,27 +316,40 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
         reading.stats[path] = info
 
 
-def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries
+def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
+                 index: Index | None = None
                  ) -> list[tuple[tuple | None, str, tuple | None]]:
-    """Parse the files to parse; the rows to write (row or None to drop, path, search row)."""
-    parsed, encoded = parse_many(reading.todo, config)
-    reading.parsed.update(parsed)
-    racy = (time.time() - RACY_SECONDS) * 1e9
+    """Parse the files to parse; the rows still to write (row or None to drop, path,
+    search row). With *index*, the rows of the files this process parsed are
+    written while the helper process still parses the others."""
     changed: list[tuple[tuple | None, str, tuple | None]] = []
-    for path, item in encoded.items():
-        reading.take(path, item.brief, item.record, item.facts)
-        # A file changed within the clock's reach of now is not cached (it
-        # may change again with the same mtime) and has no search row
-        # (search scans it): only an older row of it is dropped, once.
-        info = reading.stats[path]
-        if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
-            changed.append(((path, *_stamp(info), item.brief, item.record, item.facts,
-                             checksums(path, item.brief, item.record, item.facts)),
-                            path, item.fts))
-        else:
-            reading.unindexed.append(path)
-            if path in known:
-                changed.append((None, path, None))
+
+    def take(encoded: dict[str, Encoded]) -> None:
+        racy = (time.time() - RACY_SECONDS) * 1e9
+        for path, item in encoded.items():
+            reading.take(path, item.brief, item.record, item.facts)
+            # A file changed within the clock's reach of now is not cached (it
+            # may change again with the same mtime) and has no search row
+            # (search scans it): only an older row of it is dropped, once.
+            info = reading.stats[path]
+            if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
+                changed.append(((path, *_stamp(info), item.brief, item.record, item.facts,
+                                 checksums(path, item.brief, item.record, item.facts)),
+                                path, item.fts))
+            else:
+                reading.unindexed.append(path)
+                if path in known:
+                    changed.append((None, path, None))
+
+    def early(encoded: dict[str, Encoded]) -> None:
+        take(encoded)
+        if index is not None and changed:
+            _store(index, changed, [])
+            changed.clear()
+
+    parsed, encoded = parse_many(reading.todo, config, early)
+    reading.parsed.update(parsed)
+    take(encoded)
     return changed
 
 
@@ -374,7 +387,7 @@ def cached_parse(root: Path, config: Config,
     index, known = _open_known(root, config, with_facts)
     reading = _Reading(with_facts)
     _take_unchanged(reading, found, known, config)
-    changed = _take_parsed(reading, config, known.entries) if reading.todo else []
+    changed = _take_parsed(reading, config, known.entries, index) if reading.todo else []
     if index is not None:
         removed = [path for path in known.entries if path not in reading.briefs]
         if changed or removed or known.stale:
@@ -427,14 +440,18 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
 
 def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple]) -> None:
     """Drop the search rows of *gone* paths, then add *rows*: by rowid, so each
-    change costs a lookup, not a scan of the whole table (linear, not quadratic)."""
-    db.executemany("DELETE FROM fts WHERE rowid IN (SELECT id FROM fts_keys WHERE path = ?)",
-                   ((path,) for path in gone))
-    db.executemany("DELETE FROM fts_keys WHERE path = ?", ((path,) for path in gone))
-    db.executemany("INSERT INTO fts_keys (path) VALUES (?)", ((row[0],) for row in rows))
+    change costs a lookup, not a scan of the whole table (linear, not quadratic).
+    The new rows take the next rowids in order, as SQLite would give them."""
+    if db.execute("SELECT 1 FROM fts_keys LIMIT 1").fetchone() is not None:
+        db.executemany("DELETE FROM fts WHERE rowid IN "
+                       "(SELECT id FROM fts_keys WHERE path = ?)", ((path,) for path in gone))
+        db.executemany("DELETE FROM fts_keys WHERE path = ?", ((path,) for path in gone))
+    top = db.execute("SELECT max(id) FROM fts_keys").fetchone()[0] or 0
+    db.executemany("INSERT INTO fts_keys (id, path) VALUES (?, ?)",
+                   ((top + number, row[0]) for number, row in enumerate(rows, 1)))
     db.executemany("INSERT INTO fts (rowid, path, name, company, role, tags, notes) "
-                   "VALUES ((SELECT id FROM fts_keys WHERE path = ?), ?, ?, ?, ?, ?, ?)",
-                   ((row[0], *row) for row in rows))
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ((top + number, *row) for number, row in enumerate(rows, 1)))
 
 
 def _has_fts(db: sqlite3.Connection) -> bool:

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from pcrm.core.config import Config
 from pcrm.core.model import Contact, ParsedFile
@@ -103,17 +103,21 @@ def _start_helper(todo: list[tuple[str, str]], config: Config) -> tuple[Any, Any
         return None
 
 
-def parse_many(todo: list[tuple[str, str]], config: Config
-                ) -> tuple[dict[str, ParsedFile], dict[str, Encoded]]:
+def parse_many(todo: list[tuple[str, str]], config: Config,
+               early: Callable[[dict[str, Encoded]], None] | None = None
+               ) -> tuple[dict[str, ParsedFile], dict[str, Encoded]]:
     """Parse *todo*; with many files, a forked second process takes half of them.
 
-    Returns (parsed here, encoded by the helper process). Forking is only done
-    on Linux and from a single-threaded process (the feed server has threads).
+    Returns (parsed here, encoded: this process's share first). With
+    *early*, the files parsed here are handed to it, encoded, while the helper
+    still parses (the caller writes them to the index meanwhile); those are
+    then not returned again. Forking is only done on Linux and from a
+    single-threaded process (the feed server has threads).
     """
     here, there = todo, []
     helper = None
-    parsed = {}
-    encoded = {}
+    parsed: dict[str, ParsedFile] = {}
+    encoded: dict[str, Encoded] = {}
     try:
         if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
                 and (os.cpu_count() or 1) > 1 and threading.active_count() == 1):
@@ -130,6 +134,9 @@ def parse_many(todo: list[tuple[str, str]], config: Config
             parsed[path] = result
             encoded[path] = _encoded(result, fts)
         if helper is not None:
+            if early is not None:
+                early(encoded)
+                encoded = {}
             try:
                 encoded.update(helper[1].get())
             except Exception:  # noqa: BLE001 - the helper died: parse its share here
