@@ -179,10 +179,13 @@ def _has_control(value: Any, depth: int = 0) -> bool:
 
 
 def warn_control(path: str, data: dict, key_lines: dict[str, int], body: str,
-                 body_start: int, diags: list[Diagnostic]) -> None:
-    """Warn about control characters (terminal escape sequences) in values and notes."""
+                 body_start: int, diags: list[Diagnostic], *, values: bool = True) -> None:
+    """Warn about control characters (terminal escape sequences) in values and notes.
+
+    *values*: False when the front-matter's text holds no control character
+    and no backslash (an escape), so no key or value can hold one."""
     why = "pcrm shows them as symbols (ESC as \u241b); remove them"
-    for key, value in data.items():
+    for key, value in data.items() if values else ():
         if _has_control(key) or _has_control(value):
             diags.append(Diagnostic(path, key_lines.get(str(key), 2), 1, "warning",
                                     f"{brief(key)[1:-1]}: control characters in the value; "

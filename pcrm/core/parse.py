@@ -20,7 +20,7 @@ from pcrm.core import fields, lint, yamlfast, yamlload
 from pcrm.core.config import Config, unknown_kind, unknown_stage
 from pcrm.core.model import (MAX_FILE_BYTES, Contact, Diagnostic, Interaction, ParsedFile,
                              contact_id)
-from pcrm.core.safetext import brief
+from pcrm.core.safetext import brief, has_control
 from pcrm.core.timeutil import parse_iso_date
 
 
@@ -86,6 +86,8 @@ def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if "\r" not in text:
+        return lines
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
@@ -163,7 +165,9 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
     contact.interactions = parse_log(path, lines, body_start, config, diags)
     diags.extend(lint.body_problems(path, lines, body_start, contact.interactions))
     contact.body = "\n".join(lines[body_start:])
-    fields.warn_control(path, data, key_lines, contact.body, body_start, diags)
+    # A value can only hold a control character typed as one or as an escape.
+    values = any("\\" in line or has_control(line) for line in lines[1:body_start - 1])
+    fields.warn_control(path, data, key_lines, contact.body, body_start, diags, values=values)
     if name is not None:
         result.contact = contact
     return result

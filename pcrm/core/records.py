@@ -15,7 +15,6 @@ Dates are stored as ordinals, times as minutes. Pure: no I/O, no "today".
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -267,7 +266,9 @@ def summarize(contact: Contact, config: Config, *, follow_ups: bool = True) -> S
         pending=candidates(contact, config, log) if follow_ups else [],
         logged=[Logged(i.date, i.time, i.kind, i.klass) for i in log],
         quiet_since=quiet_since_log(log, config) if follow_ups else None,
-        booked=[replace(i, notes="") for i in contact.interactions if i.klass == MEETING])
+        booked=[Interaction(i.date, i.time, i.kind, i.klass, i.title, i.expect, i.line, i.index,
+                            "", i.origin)
+                for i in contact.interactions if i.klass == MEETING])
 
 
 def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False,

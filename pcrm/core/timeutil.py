@@ -89,9 +89,12 @@ def parse_cadence(value: object) -> Duration | None:
     return parse_duration(value, units="dwmy")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_iso_date(text: str) -> dt.date:
     """A strict ``YYYY-MM-DD`` date; ValueError names the problem."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    if not _ISO_DATE.fullmatch(text.strip()):
         raise ValueError(f"{brief(text)} is not a date (use YYYY-MM-DD)")
     try:
         day = dt.date.fromisoformat(text.strip())
@@ -126,7 +129,7 @@ def parse_when(text: str, today: dt.date, *, future: bool) -> dt.date:
         if sign > 0:
             return duration.add_date(today)
         return _subtract(today, duration)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    if not _ISO_DATE.fullmatch(text.strip()):
         raise ValueError(
             f"{brief(text)} is not a date (use YYYY-MM-DD, today, yesterday, tomorrow, 3d, +2w)")
     return parse_iso_date(text)  # date-shaped: its error says what is wrong (2026-02-30)

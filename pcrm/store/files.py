@@ -66,8 +66,13 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
             raise NotRegularFile(f"{path}: not a regular file")
         if info.st_size > limit:
             raise FileTooLarge(info.st_size)
-        chunks = []
-        left = limit + 1
+        # One read of the size stat gave, and a byte more: fewer back is the
+        # end of the file, without a second read to see it (the common case).
+        first = os.read(fd, info.st_size + 1)
+        if len(first) == info.st_size:
+            return first
+        chunks = [first]
+        left = limit + 1 - len(first)
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
             if not chunk:
