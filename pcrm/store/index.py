@@ -344,12 +344,10 @@ def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
     def early(encoded: dict[str, Encoded]) -> None:
         take(encoded)
         if index is not None and changed:
-            _store(index, changed, [])
+            _store(index, changed, [], reading.briefs)
             changed.clear()
 
-    parsed, encoded = parse_many(reading.todo, config, early)
-    reading.parsed.update(parsed)
-    take(encoded)
+    take(parse_many(reading.todo, config, early))
     return changed
 
 
@@ -391,7 +389,7 @@ def cached_parse(root: Path, config: Config,
     if index is not None:
         removed = [path for path in known.entries if path not in reading.briefs]
         if changed or removed or known.stale:
-            _store(index, changed, removed)
+            _store(index, changed, removed, reading.briefs)
     absolute = {path: where for path, where, _info in found}
     files = LazyFiles(reading.order, reading.records, reading.parsed,
                       _fetcher(index, reading.stamps),
@@ -420,10 +418,21 @@ def write_if_ours(index: Index, work: Callable[[sqlite3.Connection], None]) -> N
 
 
 def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
-           removed: list[str]) -> None:
-    """Write re-parsed files (record or None, path, search row) and drop removed ones."""
+           removed: list[str], briefs: dict[str, Brief] | None = None) -> None:
+    """Write re-parsed files (record or None, path, search row) and drop removed ones.
+
+    *briefs*: the rows' briefs as this run decoded them (the manifest shares
+    them, rather than decoding every row's brief once more)."""
+
+    def brief(row: tuple) -> tuple:
+        taken = briefs.get(row[0]) if briefs is not None else None
+        return tuple(taken) if taken is not None else marshal.loads(row[5])
 
     def work(db: sqlite3.Connection) -> None:
+        if db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
+            # No rows: an empty manifest is the true one, so that the update
+            # below does not rebuild it from the rows it is about to write.
+            manifest.update(db, {}, [], _brief_ok)
         db.executemany("DELETE FROM files WHERE path = ?",
                        [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -431,7 +440,7 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
         if _has_fts(db):
             _store_search_rows(db, removed + [path for _record, path, _fts in changed],
                                [fts for _record, _path, fts in changed if fts is not None])
-        manifest.update(db, {row[0]: (*row[1:5], marshal.loads(row[5]))
+        manifest.update(db, {row[0]: (*row[1:5], brief(row))
                              for row, _path, _fts in changed if row is not None},
                         removed + [path for row, path, _f in changed if row is None],
                         _brief_ok)

@@ -105,18 +105,19 @@ def _start_helper(todo: list[tuple[str, str]], config: Config) -> tuple[Any, Any
 
 def parse_many(todo: list[tuple[str, str]], config: Config,
                early: Callable[[dict[str, Encoded]], None] | None = None
-               ) -> tuple[dict[str, ParsedFile], dict[str, Encoded]]:
-    """Parse *todo*; with many files, a forked second process takes half of them.
+               ) -> dict[str, Encoded]:
+    """Parse *todo* into what the index stores; with many files, a forked second
+    process takes half of them.
 
-    Returns (parsed here, encoded: this process's share first). With
-    *early*, the files parsed here are handed to it, encoded, while the helper
-    still parses (the caller writes them to the index meanwhile); those are
-    then not returned again. Forking is only done on Linux and from a
-    single-threaded process (the feed server has threads).
+    Only the encoded records are kept, not the parsed objects: a command
+    decodes the few it opens, and a large vault is not held twice in memory.
+    Returns them by path, this process's share first. With *early*, the
+    files parsed here are handed to it while the helper still parses (the caller writes them to the index meanwhile);
+    those are then not returned again. Forking is only done on Linux and
+    from a single-threaded process (the feed server has threads).
     """
     here, there = todo, []
     helper = None
-    parsed: dict[str, ParsedFile] = {}
     encoded: dict[str, Encoded] = {}
     try:
         if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
@@ -130,9 +131,7 @@ def parse_many(todo: list[tuple[str, str]], config: Config,
             if helper is not None:
                 there, here = todo[:half], todo[half:]
         for path, absolute in here:
-            result, fts = _parse_fresh(path, absolute, config)
-            parsed[path] = result
-            encoded[path] = _encoded(result, fts)
+            encoded[path] = _encoded(*_parse_fresh(path, absolute, config))
         if helper is not None:
             if early is not None:
                 early(encoded)
@@ -141,9 +140,8 @@ def parse_many(todo: list[tuple[str, str]], config: Config,
                 encoded.update(helper[1].get())
             except Exception:  # noqa: BLE001 - the helper died: parse its share here
                 for path, absolute in there:
-                    parsed[path], fts = _parse_fresh(path, absolute, config)
-                    encoded[path] = _encoded(parsed[path], fts)
+                    encoded[path] = _encoded(*_parse_fresh(path, absolute, config))
     finally:  # also on Ctrl-C: no helper outlives the command
         if helper is not None:
             helper[0].terminate()
-    return parsed, encoded
+    return encoded
