@@ -42,8 +42,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from pcrm import __version__
 from pcrm.calendar.state import SECRET_FILE, STATE_FILE, make_private_folder
 from pcrm.core.config import CONFIG_NAME, Config
-from pcrm.core.events import EVENTS
-from pcrm.core.model import COMPANIES_FOLDER, CONTACTS_FOLDER
+from pcrm.core.model import COMPANIES_FOLDER, CONTACTS_FOLDER, EVENTS_FOLDER
 from pcrm.core.errors import WriteError
 from pcrm.store.files import REPLACE, write_atomic
 from pcrm.store.vault import Found, walk
@@ -94,7 +93,8 @@ def _scan(root: Path) -> tuple[list[str], int] | None:
     """
     lines: list[str] = []
     newest = 0
-    stack = [(top, str(root / top)) for top in (CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS)]
+    tops = (CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER)
+    stack = [(top, str(root / top)) for top in tops]
     while stack:
         rel, folder = stack.pop()
         try:
@@ -128,7 +128,7 @@ def _scan(root: Path) -> tuple[list[str], int] | None:
 def hash_vault(digest: Any, root: Path) -> int:
     """Feed the vault's files (paths and stats, see :func:`_scan`) into *digest*;
     the newest change (mtime or ctime) in ns."""
-    for top in (CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS):
+    for top in (CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER):
         if os.path.islink(root / top):
             break
     else:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
 from pathlib import Path
 
 from pcrm.store.files import REPLACE, write_atomic
@@ -153,6 +152,8 @@ def load_secret(folder: Path) -> bytes:
 
     Raises OSError when it can neither be read nor made.
     """
+    import secrets  # noqa: PLC0415 - only minimal mode needs it
+
     path = folder / SECRET_FILE
     damaged = False
     try:
