@@ -45,7 +45,11 @@ class Snapshot:
     def _files_in(self, folder: str) -> list[ParsedFile]:
         """The files under *folder*, in the snapshot's order; no other file's
         record is decoded for them."""
-        return [self.files[path] for path in self.files if path.startswith(folder + "/")]
+        paths = [path for path in self.files if path.startswith(folder + "/")]
+        preload = getattr(self.files, "preload", None)  # a lazy mapping: one query for all
+        if preload is not None:
+            preload(paths)
+        return [self.files[path] for path in paths]
 
     @property
     def companies(self) -> list[Company]:

@@ -117,10 +117,10 @@ def attendance_key(files: Iterable[str], briefs: Mapping[str, Brief],
                 return None
             parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ctime_ns}"
                          f"\0{info.st_ino}")
-    for path in files:  # in the files' order: the briefs' order varies with what was parsed
-        name = briefs[path].name if path in briefs else None
-        if name is not None:
-            parts.append(f"{path}\0{name}")
+    # In the files' order (the briefs' order varies with what was parsed this run).
+    get = briefs.get
+    parts += [path + "\0" + name for path in files
+              if (brief := get(path)) is not None and (name := brief.name) is not None]
     return digest("\n".join(parts).encode("utf-8", "surrogateescape"))
 
 

@@ -220,7 +220,7 @@ def _read_known(index: Index, with_facts: bool) -> _Known | None:
         return None
 
 
-def _fetcher(index: Index | None, stamps: dict[str, Stamp]
+def _fetcher(index: Index | None, stamps: dict[str, tuple]
              ) -> Callable[[list[str]], dict[str, bytes | None]]:
     """Fetch records by path from *index*: only a row of the same stamp as the brief
     this run took, whose checksum holds (else the file is parsed again)."""
@@ -231,14 +231,16 @@ def _fetcher(index: Index | None, stamps: dict[str, Stamp]
             return found
         query = "SELECT path, mtime_ns, size, ctime_ns, ino, record, sums FROM files"
         try:
-            if len(paths) > 100:  # one pass over the table beats many lookups
+            if len(paths) > 2000:  # one pass over the table beats many lookups
                 rows: Iterable[tuple] = index.db.execute(query)
             else:
-                rows = [row for path in paths
-                        for row in index.db.execute(query + " WHERE path = ?", (path,))]
+                chunks = [paths[start:start + 500] for start in range(0, len(paths), 500)]
+                rows = [row for chunk in chunks for row in index.db.execute(
+                    f"{query} WHERE path IN ({','.join('?' * len(chunk))})", chunk)]
             wanted = set(paths)
             for path, *stamp, record, sums in rows:
-                if (path in wanted and stamps.get(path) == tuple(stamp)
+                taken = stamps.get(path)
+                if (path in wanted and taken is not None and taken[:4] == tuple(stamp)
                         and isinstance(record, bytes) and isinstance(sums, bytes)
                         and len(sums) == 24 and digest(record) == sums[8:16]):
                     found[path] = record
@@ -258,7 +260,7 @@ class _Reading:
     parsed: dict[str, ParsedFile] = field(default_factory=dict)  # parsed in this process
     briefs: dict[str, Brief] = field(default_factory=dict)
     facts: dict[str, Facts] = field(default_factory=dict)
-    stamps: dict[str, Stamp] = field(default_factory=dict)  # of the briefs taken from the index
+    stamps: dict[str, tuple] = field(default_factory=dict)  # manifest entries of briefs taken
     todo: list[tuple[str, str]] = field(default_factory=list)  # (path, absolute) to parse
     stats: dict[str, os.stat_result] = field(default_factory=dict)
     unindexed: list[str] = field(default_factory=list)
@@ -283,7 +285,7 @@ class _Reading:
         except Exception:  # noqa: BLE001 - a record that does not decode: parse again
             return False
         self.briefs[path] = brief
-        self.stamps[path] = entry[:4]
+        self.stamps[path] = entry
         return True
 
 
@@ -306,7 +308,7 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
             if facts is None:  # the hot path of every warm run: no call but the brief's
                 try:
                     briefs[path] = make(entry[4])
-                    stamps[path] = entry[:4]
+                    stamps[path] = entry  # its stamp is entry[:4]
                     continue
                 except (TypeError, ValueError, IndexError):  # damaged: parse again
                     pass

@@ -124,12 +124,16 @@ class LazyFiles(MutableMapping):
 
     def load_all(self) -> None:
         """Decode every file not decoded yet, fetching their records in one query."""
-        missing = [p for p in self._order if p not in self._parsed and p not in self._records]
+        self.preload(self._order)
+
+    def preload(self, paths: list[str]) -> None:
+        """Decode *paths* (known ones, not decoded yet), fetching their records at once."""
+        todo = [p for p in paths if p not in self._parsed and p in self._known]
+        missing = [p for p in todo if p not in self._records]
         fetched = self._fetch(missing) if missing else {}
-        for path in self._order:
-            if path not in self._parsed:
-                record = self._records.pop(path, None) or fetched.get(path)
-                self._parsed[path] = self._decode(path, record)
+        for path in todo:
+            record = self._records.pop(path, None) or fetched.get(path)
+            self._parsed[path] = self._decode(path, record)
 
     def plain_records(self, paths: list[str]) -> dict[str, tuple]:
         """The records of *paths* not decoded yet, as plain tuples (a
