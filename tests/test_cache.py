@@ -216,6 +216,9 @@ def _everything(root: Path, *, use_cache: bool = True) -> dict:
     config = load_config(root)
     snapshot = read_vault(root, config, use_cache=use_cache)
     return {"agenda": [item.as_json(TODAY) for item in snapshot.agenda(TODAY, days=None)],
+            "week": [item.as_json(TODAY) for item in snapshot.agenda(TODAY, days=7)],
+            "tagged": [item.as_json(TODAY) for item in snapshot.agenda(TODAY, days=30,
+                                                                         tag="mentor")],
             "upcoming": [item.as_json() for item in snapshot.upcoming(TODAY, days=None)],
             "gaps": status_gaps(snapshot, TODAY),
             "companies": [v.as_json() for v in for_snapshot(snapshot, TODAY, show_all=True)],
