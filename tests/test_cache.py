@@ -222,7 +222,7 @@ def _everything(root: Path, *, use_cache: bool = True) -> dict:
             "upcoming": [item.as_json() for item in snapshot.upcoming(TODAY, days=None)],
             "gaps": status_gaps(snapshot, TODAY),
             "companies": [v.as_json() for v in for_snapshot(snapshot, TODAY, show_all=True)],
-            "targets": [(v.as_json(), [p.next.as_json(TODAY) if p.next else None
+            "targets": [(v.as_json(), [(p.next.rule, p.next.due) if p.next else None
                                        for p in v.people]) for v in for_snapshot(snapshot, TODAY)],
             "report": (build(people_of(snapshot), snapshot.companies, config, TODAY).as_json(),
                        build(people_of(snapshot), snapshot.companies, config, TODAY,

@@ -89,9 +89,9 @@ class Brief(NamedTuple):
         """False when nothing of it can be due by *horizon* (an ordinal; None: ever)."""
         return self.soonest is not None and (horizon is None or self.soonest <= horizon)
 
-    def next_follow_up(self, path: str, today: dt.date) -> FollowUp | None:
-        """Its next follow-up on *today*, as :func:`pcrm.core.rules.apply_today` would
-        choose it; only that one is built."""
+    def next_due(self, today: dt.date) -> tuple[tuple, int] | None:
+        """Its next follow-up's record and due day (an ordinal) on *today*, as
+        :func:`pcrm.core.rules.apply_today` would choose them; nothing is built."""
         now = today.toordinal()
         best, best_key = None, None
         for record in self.follow_ups:
@@ -105,10 +105,15 @@ class Brief(NamedTuple):
             key = (due, RULES.index(record[0]))
             if best_key is None or key < best_key:
                 best, best_key = record, key
-        if best is None:
+        return (best, best_key[0]) if best is not None else None  # type: ignore[index]
+
+    def next_follow_up(self, path: str, today: dt.date) -> FollowUp | None:
+        """Its next follow-up on *today* (see :meth:`next_due`); only that one is built."""
+        found = self.next_due(today)
+        if found is None:
             return None
         snooze = _date(self.snooze) if self.snooze is not None else None
-        items = follow_ups_of(path, contact_id(path), self.name or "", self.company, (best,))
+        items = follow_ups_of(path, contact_id(path), self.name or "", self.company, found[:1])
         return apply_today(items, snooze, today)[0]
 
 

@@ -19,7 +19,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from pcrm.core.model import company_key
 from pcrm.core.config import ROLE_GROUPS, Config
@@ -34,8 +34,14 @@ TARGET_GOAL = 5  # "about 5 target companies"
 GROUP_GOAL = (1, 2)  # "1-2 engineers, 1-2 managers, 1-2 recruiters"
 
 
-@dataclass
-class Person:
+class Due(NamedTuple):
+    """A person's next follow-up, as ``pcrm companies`` shows it."""
+
+    rule: str
+    due: dt.date
+
+
+class Person(NamedTuple):
     """A contact as seen from their company."""
 
     contact: str
@@ -44,7 +50,7 @@ class Person:
     group: str
     state: str
     path: str
-    next: FollowUp | None = None
+    next: FollowUp | Due | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"contact": self.contact, "name": self.name, "role": self.role,
@@ -133,7 +139,9 @@ class _BriefPeople:
             group = self.groups[brief.tags, brief.role] = group_of(brief.tags, brief.role,
                                                                    self.words)
         quiet = brief.quiet_since is not None and self.now >= brief.quiet_since
-        upcoming = brief.next_follow_up(path, self.today) if brief.active else None
+        upcoming = None
+        if brief.active and (found := brief.next_due(self.today)) is not None:
+            upcoming = Due(found[0][0], dt.date.fromordinal(found[1]))
         return Person(contact_id(path), brief.name or "", brief.role, group,
                       state_at(quiet, brief.firsts or (), self.now), path, upcoming)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Mapping
 
-from pcrm.core.model import contact_id
+from pcrm.core.model import CONTACTS_FOLDER, contact_id
 from pcrm.core.records import Brief, brief_of
 from pcrm.core.snapshot import Snapshot
 
@@ -27,19 +27,18 @@ def listed(briefs: Mapping[str, Brief], *, tag: str | None = None,
     (id, brief) pairs, filtered by *tag*, *company* (ignoring case) and status."""
     found = []
     wanted = company.casefold() if company else None
+    folder = CONTACTS_FOLDER + "/"  # every contact's path: contacts/ID.md
+    prefix = len(folder)
     for path, brief in briefs.items():
         if brief.status is None or (active_only and brief.status != "active"):
             continue
         if (tag and tag not in brief.tags) or \
                 (wanted is not None and (brief.company or "").casefold() != wanted):
             continue
-        found.append((brief.name.casefold(), contact_id(path), brief))  # type: ignore[union-attr]
-    found.sort(key=_first_two)
+        cid = path[prefix:-3] if path.startswith(folder) else contact_id(path)
+        found.append((brief.name.casefold(), cid, brief))  # type: ignore[union-attr]
+    found.sort()  # by name, then id: ids are unique, so briefs are never compared
     return [(cid, brief) for _key, cid, brief in found]
-
-
-def _first_two(item: tuple) -> tuple:
-    return item[0], item[1]
 
 
 def lines(people: Iterable[tuple[str, Brief]], width: int) -> Iterator[str]:

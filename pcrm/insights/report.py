@@ -24,7 +24,6 @@ Decisions where the spec is silent (also in the README):
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
@@ -74,6 +73,8 @@ class Report:
 
     @property
     def median_hours(self) -> float | None:
+        import statistics  # noqa: PLC0415 - its import costs more than the median
+
         return round(statistics.median(self.hours), 1) if self.hours else None
 
     def as_json(self) -> dict[str, Any]:
@@ -262,7 +263,7 @@ def _person(contact: Summary) -> Person:
 
 def _offers(companies: Iterable[Company], start: int, today: dt.date) -> int:
     """Applications (company, role) with an offer or accepted heading in the period."""
-    from pcrm.insights.companies import company_key
+    from pcrm.core.companyfile import company_key
 
     found = {(company_key(company.name), company_key(stage.role))
              for company in companies for stage in company.stages
