@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -57,21 +58,29 @@ def status(app: App, days: int, tag: str | None, as_json: bool) -> None:
         click.echo(f"Nothing due in the next {days} days. Nice work.")
         _gap_footer(app)
         return
-    click.echo("\n".join(agenda_lines(items, booked, today, days)) + "\n", color=app.color)
+    lines = agenda_lines(items, booked, today, days, colour=_shows_colour(app.color))
+    click.echo("\n".join(lines) + "\n", color=app.color)
     _gap_footer(app)
 
 
+def _shows_colour(color: bool | None) -> bool:
+    """Whether ``click.echo`` keeps colours on standard output (it decides per write):
+    without them, 2,000 lines are not styled only to be stripped again."""
+    decide = getattr(click.utils, "should_strip_ansi", None)
+    return decide is None or not decide(sys.stdout, color)
+
+
 def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
-                 days: int) -> list[str]:
+                 days: int, *, colour: bool = True) -> list[str]:
     """The text agenda: Overdue, Today, Next N days, then Upcoming meetings.
 
     Columns are as wide as their longest cell (a name is cut at 36), so that
-    "123 days late" never runs into the reason.
+    "123 days late" never runs into the reason. Without *colour*, no styles.
     """
     rows: list[tuple[str, str | None, list[tuple[str, str, str, str, str]]]] = [
-        (title, colour, [(_who(i), RULE_TITLES[i.rule], i.due.isoformat(), _late(i.due, today),
-                          i.reason) for i in group])
-        for title, colour, group in (
+        (title, hue, [(_who(i), RULE_TITLES[i.rule], i.due.isoformat(), _late(i.due, today),
+                       i.reason) for i in group])
+        for title, hue, group in (
             ("Overdue", "red", [i for i in items if i.due < today]),
             ("Today", "yellow", [i for i in items if i.due == today]),
             (f"Next {days} days", None, [i for i in items if i.due > today]))]
@@ -79,20 +88,21 @@ def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
         (_who(u), u.kind.capitalize(),
          when_text(u.date, u.time),
          _late(u.date, today), _prepare(u)) for u in booked]))
-    cells = [cell for _title, _colour, group in rows for cell in group]
+    cells = [cell for _title, _hue, group in rows for cell in group]
     if not cells:
         return []
     widths = [max(len(cell[n]) for cell in cells) for n in range(4)]
     widths[0] = min(36, widths[0])
     lines = []  # one write: a long agenda prints in one go
-    for title, colour, group in rows:
+    for title, hue, group in rows:
         if not group:
             continue
-        lines.append(click.style(f"{title} ({len(group)})", fg=colour, bold=True))
+        heading = f"{title} ({len(group)})"
+        lines.append(click.style(heading, fg=hue, bold=True) if colour else heading)
         for cell in group:
             line = "  " + "  ".join(f"{text:<{width}}" for text, width in zip(cell, widths))
             line += f"  {cell[4]}"
-            lines.append(click.style(line, fg=colour) if colour else line)
+            lines.append(click.style(line, fg=hue) if colour and hue else line)
     return lines
 
 
