@@ -133,7 +133,7 @@ def test_a_panel_booked_in_a_note_is_upcoming_for_each_person(vault, run) -> Non
 def test_the_index_derives_again_only_the_people_of_the_edited_note(
         vault, run, monkeypatch) -> None:
     from pcrm.store import index
-    from pcrm.store import vault as vault_module
+    from pcrm.store import eventnotes
 
     monkeypatch.setattr(index, "RACY_SECONDS", -10.0)  # files just written may be cached
     files = {**people(), FAIR_PATH: FAIR,
@@ -142,13 +142,13 @@ def test_the_index_derives_again_only_the_people_of_the_edited_note(
     for path in root.rglob("*.md"):
         _age(path)
     read: list[str] = []
-    real = vault_module.read_file
+    real = eventnotes.read_file
 
     def spy(path: str, *args, **kwargs):
         read.append(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(vault_module, "read_file", spy)
+    monkeypatch.setattr(eventnotes, "read_file", spy)
     first = status(run, root)
     assert sorted(read) == ["contacts/alex-kim.md", "contacts/jane-doe.md",
                             "contacts/peter-chen.md", "contacts/sam-okafor.md"]
