@@ -16,7 +16,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def plain(text: str | None, width: int | None = None) -> str:
     """Text from a file, safe for the terminal (no control characters), cut to *width*."""
-    text = _CONTROL.sub("", text or "")
+    text = text or ""
+    if not text.isprintable():  # control characters are unprintable: most text has none
+        text = _CONTROL.sub("", text)
     if width is not None and len(text) > width:
         text = text[:max(0, width - 1)] + "…"
     return text
@@ -46,10 +48,13 @@ def _company_lines(view, today: dt.date) -> list[str]:  # noqa: ANN001 - a Compa
     coverage = " · ".join(f"{group}s {count}" for group, count in view.coverage.items())
     low, high = GROUP_GOAL
     lines.append(f"  {coverage} (goal {low}-{high} each)" if view.target else f"  {coverage}")
+    roles: dict[str | None, str] = {}  # thousands of people share a few roles
     for person in view.people:
+        role = roles.get(person.role)
+        if role is None:
+            role = roles[person.role] = plain(person.role, 13)
         lines.append(f"  {person.group:<9} {plain(person.name, 17):<17} "
-                     f"{plain(person.role, 13):<13} {person.state:<13} "
-                     f"{_next(person, today)}".rstrip())
+                     f"{role:<13} {person.state:<13} {_next(person, today)}".rstrip())
     if not view.people:
         lines.append("  nobody yet: pcrm new \"Name\" --company "
                      + plain(view.name, 30) if " " not in view.name else

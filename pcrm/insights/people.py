@@ -6,7 +6,7 @@ emails, phone and the last interaction, and decodes the records.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
 from pcrm.core.model import CONTACTS_FOLDER, contact_id
 from pcrm.core.records import Brief, brief_of
@@ -41,10 +41,18 @@ def listed(briefs: Mapping[str, Brief], *, tag: str | None = None,
     return [(cid, brief) for _key, cid, brief in found]
 
 
-def lines(people: Iterable[tuple[str, Brief]], width: int) -> Iterator[str]:
+def lines(people: Iterable[tuple[str, Brief]], width: int) -> list[str]:
     """One line per contact: name, role · company, [status], #tags, (id)."""
+    wheres: dict[tuple, str] = {}  # thousands of people share a few roles, companies, tags
+    tagged: dict[tuple, str] = {}
+    found = []
     for cid, b in people:
-        where = " · ".join(x for x in (b.role, b.company) if x)
-        tags = " ".join(f"#{t}" for t in b.tags)
+        where = wheres.get((b.role, b.company))
+        if where is None:
+            where = wheres[b.role, b.company] = " · ".join(x for x in (b.role, b.company) if x)
+        tags = tagged.get(b.tags)
+        if tags is None:
+            tags = tagged[b.tags] = " ".join(f"#{t}" for t in b.tags)
         state = "" if b.status == "active" else f" [{b.status}]"
-        yield f"{b.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({cid})"
+        found.append(f"{b.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({cid})")
+    return found
