@@ -265,3 +265,29 @@ def test_new_time_zone_rules_make_a_fresh_feed(tmp_path: Path) -> None:
         assert zone_stamp("Europe/Paris") != zone_stamp("America/New_York")
     finally:
         zoneinfo.reset_tzpath()
+
+
+def test_a_kept_feed_is_printed_without_icalendar(vault: Vault) -> None:
+    """A real process, after the racy window: the kept bytes, and icalendar never loaded."""
+    import subprocess
+    import sys
+    import time
+
+    root = vault(FILES)
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['pcrm', '--vault', sys.argv[1], '--today', '2026-11-22', 'calendar']\n"
+             "try:\n    runpy.run_module('pcrm', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "sys.stdout.flush()\n"
+             "sys.stderr.write('icalendar loaded' if 'icalendar' in sys.modules else 'no')\n")
+
+    def calendar() -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True,
+                              check=True, env=os.environ)
+
+    time.sleep(feedcache.RACY_SECONDS + 0.1)  # the vault's files are settled
+    first = calendar()
+    assert first.stderr == b"icalendar loaded" and (state_dir(root) / CACHE_FILE).is_file()
+    kept = calendar()
+    assert kept.stderr == b"no"
+    assert kept.stdout == first.stdout and b"Thank-you: Jane Doe (Acme)" in kept.stdout
