@@ -263,7 +263,7 @@ def _person(contact: Summary) -> Person:
 
 def _offers(companies: Iterable[Company], start: int, today: dt.date) -> int:
     """Applications (company, role) with an offer or accepted heading in the period."""
-    from pcrm.core.companyfile import company_key
+    from pcrm.core.model import company_key
 
     found = {(company_key(company.name), company_key(stage.role))
              for company in companies for stage in company.stages
