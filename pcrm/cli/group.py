@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
-import json
 import os
 import sys
 from typing import Any
@@ -125,6 +124,8 @@ def cli(ctx: click.Context, vault: str | None, today: str | None, no_color: bool
 
 def emit_json(data: Any) -> None:
     """Machine-readable output: one JSON document, UTF-8, stable key order."""
+    import json  # noqa: PLC0415 - only for --json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

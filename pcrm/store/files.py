@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from pcrm.core.config import Config
@@ -145,6 +144,8 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
     folder = target.parent
     remove_stale_temporaries(folder, target.name)
     try:
+        import tempfile  # noqa: PLC0415 - only when writing
+
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write in {folder}: {exc.strerror}", path=str(target)) from None

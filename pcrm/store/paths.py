@@ -35,14 +35,20 @@ def _digest(root: Path) -> str:
 def _sha256(data: bytes) -> Any:
     """SHA-256 from the interpreter's own module: importing hashlib loads OpenSSL,
     several milliseconds of every command run on a vault outside a repository."""
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]  # noqa: PLC0415 - 3.12+
-    except ImportError:
+    global _SHA256
+    if _SHA256 is None:
         try:
-            from _sha256 import sha256  # type: ignore[import-not-found]  # noqa: PLC0415
-        except ImportError:  # pragma: no cover - a build without them
-            from hashlib import sha256  # noqa: PLC0415
-    return sha256(data)
+            from _sha2 import sha256  # type: ignore[import-not-found]  # noqa: PLC0415 - 3.12+
+        except ImportError:
+            try:
+                from _sha256 import sha256  # type: ignore[import-not-found]  # noqa: PLC0415
+            except ImportError:  # pragma: no cover - a build without them
+                from hashlib import sha256  # noqa: PLC0415
+        _SHA256 = sha256
+    return _SHA256(data)
+
+
+_SHA256: Any = None  # the function above, found once
 
 
 def private_folder(folder: Path) -> Path:
