@@ -20,6 +20,7 @@ from pcrm.core.timeutil import parse_cadence
 Report = Callable[..., None]
 
 _BIRTHDAY = re.compile(r"^--(\d{2})-(\d{2})$")
+_SPACE = re.compile(r"\s")  # what str.isspace() calls white space, as re's \s does
 
 
 def looks_like_email(value: str) -> bool:
@@ -29,7 +30,7 @@ def looks_like_email(value: str) -> bool:
     on an address of many dots.)
     """
     local, at, domain = value.partition("@")
-    if not at or not local or "@" in domain or any(char.isspace() for char in value):
+    if not at or not local or "@" in domain or _SPACE.search(value):
         return False
     return "." in domain[1:-1]
 
