@@ -352,7 +352,10 @@ def test_a_change_to_pcrms_code_rebuilds_the_index(vault, monkeypatch, tmp_path)
     _status(root)
     assert _stored_paths(root) == {"contacts/a.md"}
     before = cache.fingerprint(load_config(root))
-    monkeypatch.setattr(cache, "_RECORD_MODULES", cache._RECORD_MODULES + ("nonexistent.py",))
+    from pcrm.store import database
+
+    monkeypatch.setattr(database, "_RECORD_MODULES",
+                        database._RECORD_MODULES + ("nonexistent.py",))
     assert cache.fingerprint(load_config(root)) != before
     index = cache.open_index(root, load_config(root))
     assert index is not None

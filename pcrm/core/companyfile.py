@@ -15,10 +15,9 @@ bad input or depends on today.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pcrm.core.config import Config
-from pcrm.core.model import Company, Diagnostic, ParsedFile, Stage, company_key
+from pcrm.core.model import Company, Diagnostic, ParsedFile, Stage
 from pcrm.core.parse import find_headings, is_dated, load_front_matter, parse_heading
 from pcrm.core.safetext import brief
 

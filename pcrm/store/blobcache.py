@@ -12,7 +12,8 @@ from typing import Iterator
 
 from pcrm.core.config import Config
 from pcrm.core.model import ParsedFile
-from pcrm.store.index import checksums, open_index
+from pcrm.store.database import open_index
+from pcrm.store.index import checksums
 from pcrm.store.parsing import decode_record, encode_record
 
 

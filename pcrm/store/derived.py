@@ -26,7 +26,7 @@ from pcrm.core.config import Config
 from pcrm.core.model import COMPANIES_FOLDER, EVENTS_FOLDER, Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
-from pcrm.store.index import open_index, write_if_ours
+from pcrm.store.database import open_index, write_if_ours
 from pcrm.store.manifest import digest
 from pcrm.store.parsing import encode_record
 

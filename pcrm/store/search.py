@@ -103,7 +103,7 @@ def search(root: Path, config: Config, snapshot: Snapshot, query: str,
 def _fts_paths(root: Path, config: Config, snapshot: Snapshot, words: list[str],
                limit: int) -> tuple[list[str], set[str]] | None:
     """The index's best matches, and the paths it holds; None without an index."""
-    from pcrm.store.index import open_index
+    from pcrm.store.database import open_index
 
     index = open_index(root, config)
     if index is None:

@@ -1,0 +1,189 @@
+"""The brief: what every command needs of every file, read without its record.
+
+The index keeps one brief per file in its manifest (:mod:`pcrm.store.manifest`),
+all read on every run: a contact's name, company, role, tags, status, snooze and
+its candidate follow-ups as plain records (:class:`FollowUpRecord`), so that
+``status``, ``list``, ``companies`` and the event notes work without decoding
+any file's full record (:mod:`pcrm.core.records`). Dates are ordinals, times
+minutes. Pure: no I/O; "today" is a parameter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import NamedTuple
+
+from pcrm.core.model import Interaction, ParsedFile, Summary, company_key, contact_id
+from pcrm.core.rules import RULES, TODAY_FREE, FollowUp, apply_today
+from pcrm.core.states import firsts_of
+
+
+_date = dt.date.fromordinal
+
+
+_TODAY_FREE = TODAY_FREE.toordinal()
+
+
+def _ord(day: dt.date | None) -> int | None:
+    return day.toordinal() if day is not None else None
+
+
+class Brief(NamedTuple):
+    """What ``status``, ``list`` and the event notes need of one file, without its record.
+
+    Read for every file on every run (the index keeps all briefs in one
+    blob), so it holds only what those commands show; its follow-ups are
+    the contact's candidates (:class:`FollowUpRecord`), from which the
+    agenda is built without decoding the file's record.
+    """
+
+    has_errors: bool
+    status: str | None  # the contact's (None: not a contact file)
+    snooze: int | None  # date ordinal
+    tags: tuple[str, ...]
+    name: str | None  # the contact's: event notes resolve [[Name]] links without decoding
+    company: str | None  # as written
+    role: str | None
+    booked: int | None  # its latest meeting's date: upcoming meetings without decoding
+    quiet_since: int | None  # date ordinal, see pcrm.core.rules.quiet_since
+    follow_ups: tuple  # FollowUpRecord (plain tuples once read back from the index)
+    soonest: int | None  # no follow-up is due before this day, whatever today is (ordinal)
+    birthday: tuple[int | None, int, int] | None  # the calendar feed's, without decoding
+    firsts: tuple | None  # its first meeting, inbound, outbound (ordinals): its state
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def archived(self) -> bool:
+        return self.status == "archived"
+
+    @property
+    def company_key(self) -> str | None:
+        """Its company as :func:`pcrm.core.companyfile.company_key` compares it."""
+        return _company_key(self.company) if self.company else None
+
+    def may_be_due(self, horizon: int | None) -> bool:
+        """False when nothing of it can be due by *horizon* (an ordinal; None: ever)."""
+        return self.soonest is not None and (horizon is None or self.soonest <= horizon)
+
+    def next_due(self, today: dt.date) -> tuple[tuple, int] | None:
+        """Its next follow-up's record and due day (an ordinal) on *today*, as
+        :func:`pcrm.core.rules.apply_today` would choose them; nothing is built."""
+        now = today.toordinal()
+        best, best_key = None, None
+        for record in self.follow_ups:
+            due, starts, ends = record[1], record[6], record[7]
+            if (starts is not None and now < starts) or (ends is not None and now >= ends):
+                continue
+            if due == _TODAY_FREE:
+                due = now
+            if self.snooze is not None and due < self.snooze:
+                due = self.snooze
+            key = (due, RULES.index(record[0]))
+            if best_key is None or key < best_key:
+                best, best_key = record, key
+        return (best, best_key[0]) if best is not None else None  # type: ignore[index]
+
+    def next_follow_up(self, path: str, today: dt.date) -> FollowUp | None:
+        """Its next follow-up on *today* (see :meth:`next_due`); only that one is built."""
+        found = self.next_due(today)
+        if found is None:
+            return None
+        snooze = _date(self.snooze) if self.snooze is not None else None
+        items = follow_ups_of(path, contact_id(path), self.name or "", self.company, found[:1])
+        return apply_today(items, snooze, today)[0]
+
+
+_company_key = lru_cache(maxsize=4096)(company_key)  # a vault has few companies, many people
+
+
+def brief_of(parsed: ParsedFile) -> Brief:
+    """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
+    contact = parsed.contact
+    if not isinstance(contact, Summary):
+        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, (), None,
+                     None, None)
+    booked = max((m.date.toordinal() for m in contact.meetings), default=None)
+    follow_ups = tuple(_follow_up_record(f) for f in contact.candidates)
+    return Brief(not parsed.ok, contact.status, _ord(contact.snooze), tuple(contact.tags),
+                 contact.name, contact.company, contact.role, booked,
+                 _ord(contact.quiet_since), follow_ups,
+                 _soonest(follow_ups, _ord(contact.snooze)),
+                 tuple(contact.birthday) if contact.birthday is not None else None,
+                 firsts_of(contact.log))
+
+
+def _soonest(follow_ups: tuple[FollowUpRecord, ...], snooze: int | None) -> int | None:
+    """The earliest day any of *follow_ups* can be due, whatever today is (see
+    :func:`pcrm.core.rules.apply_today`): "due today" ones not before they start."""
+    floor = snooze or 0
+    days = [max((f.starts or 0) if f.due == _TODAY_FREE else f.due, floor) for f in follow_ups]
+    return min(days, default=None)
+
+
+class InteractionRecord(NamedTuple):
+    """An interaction without its notes: a follow-up's source, a booked meeting."""
+
+    date: int
+    minutes: int | None
+    kind: str
+    klass: str
+    title: str
+    expect: int | None
+    line: int
+    index: int
+    origin: str  # the event note it comes from, "" for the file's own
+
+
+class FollowUpRecord(NamedTuple):
+    """A follow-up computed today-free (see :data:`pcrm.core.rules.TODAY_FREE`)."""
+
+    rule: str
+    due: int
+    reason: str
+    source_key: str
+    due_at: str | None  # ISO date-time with offset
+    source: InteractionRecord | None
+    starts: int | None
+    ends: int | None
+
+
+def _minutes(clock: dt.time | None) -> int | None:
+    return clock.hour * 60 + clock.minute if clock is not None else None
+
+
+def _clock(minutes: int | None) -> dt.time | None:
+    return dt.time(minutes // 60, minutes % 60) if minutes is not None else None
+
+
+def _interaction_record(item: Interaction) -> InteractionRecord:
+    return InteractionRecord(item.date.toordinal(), _minutes(item.time), item.kind, item.klass,
+                             item.title, _ord(item.expect), item.line, item.index, item.origin)
+
+
+def _interaction(record: tuple) -> Interaction:
+    r = InteractionRecord._make(record)
+    return Interaction(_date(r.date), _clock(r.minutes), r.kind, r.klass, r.title,
+                       _date(r.expect) if r.expect is not None else None, r.line, r.index,
+                       origin=r.origin)
+
+
+def _follow_up_record(item: FollowUp) -> FollowUpRecord:
+    src = _interaction_record(item.source) if item.source is not None else None
+    due_at = item.due_at.isoformat() if item.due_at is not None else None
+    return FollowUpRecord(item.rule, item.due.toordinal(), item.reason, item.source_key,
+                          due_at, src, _ord(item.starts), _ord(item.ends))
+
+
+def follow_ups_of(path: str, cid: str, name: str, company: str | None,
+                  records: tuple) -> list[FollowUp]:
+    """Follow-ups from their records (:class:`FollowUpRecord`, or plain tuples)."""
+    return [FollowUp(cid, name, company, path, f.rule, _date(f.due), f.reason,
+                     _interaction(f.source) if f.source is not None else None,
+                     f.source_key,
+                     dt.datetime.fromisoformat(f.due_at) if f.due_at else None,
+                     starts=_date(f.starts) if f.starts is not None else None,
+                     ends=_date(f.ends) if f.ends is not None else None)
+            for f in map(FollowUpRecord._make, records)]
