@@ -89,7 +89,8 @@ def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
     database: then it raises "database is locked" and this run goes without."""
     db.execute("PRAGMA busy_timeout = 500")
     db.execute("BEGIN IMMEDIATE")
-    for table in ("files", "blobs", "fts", "fts_keys", "derived", "attendance", "manifest"):
+    for table in ("files", "blobs", "fts", "fts_keys", "derived", "attendance", "manifest",
+                  "manifest_delta"):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     # Keyed like git's index: mtime, size, ctime and inode, so that an edit
     # that keeps the size and puts the mtime back is still seen. ``sums``
@@ -97,7 +98,8 @@ def _rebuild(db: sqlite3.Connection, stamp: str) -> None:
     db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                "size INTEGER, ctime_ns INTEGER, ino INTEGER, brief BLOB, "
                "record BLOB, facts BLOB, sums BLOB)")
-    db.execute(manifest.TABLE)
+    for table in manifest.TABLES:
+        db.execute(table)
     db.execute("CREATE TABLE blobs (sha TEXT, path TEXT, record BLOB, sums BLOB, "
                "PRIMARY KEY (sha, path))")
     try:

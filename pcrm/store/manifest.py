@@ -28,7 +28,8 @@ try:  # the hash alone: hashlib's import loads OpenSSL (3 ms of every run)
 except ImportError:  # pragma: no cover - every CPython has _blake2
     from hashlib import blake2b
 
-TABLE = "CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY, body BLOB, sum BLOB)"
+TABLES = ("CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY, body BLOB, sum BLOB)",
+          "CREATE TABLE IF NOT EXISTS manifest_delta (path TEXT PRIMARY KEY, entry BLOB, sum BLOB)")
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, ctime_ns, inode
 Entries = dict[str, tuple]  # path -> (mtime_ns, size, ctime_ns, inode, plain brief)
@@ -46,18 +47,30 @@ def _check(body: bytes) -> bytes:
 
 
 def read(db: sqlite3.Connection) -> Entries | None:
-    """The manifest, or None if it is missing or damaged (then :func:`rebuild`)."""
+    """The manifest with its recent changes applied, or None if it is missing or
+    damaged (then :func:`rebuild`)."""
     try:
         row = db.execute("SELECT body, sum FROM manifest WHERE id = 1").fetchone()
+        delta = db.execute("SELECT path, entry, sum FROM manifest_delta").fetchall()
     except sqlite3.DatabaseError:
         return None
     if row is None or not isinstance(row[0], bytes) or row[1] != _check(row[0]):
         return None
     try:
         entries = marshal.loads(row[0])
+        if not isinstance(entries, dict):
+            return None
+        for path, entry, check in delta:
+            if not isinstance(entry, bytes) or check != _check(entry):
+                return None
+            value = marshal.loads(entry)
+            if value is None:
+                entries.pop(path, None)
+            else:
+                entries[path] = value
     except (ValueError, EOFError, TypeError):
         return None
-    return entries if isinstance(entries, dict) else None
+    return entries
 
 
 def rebuild(db: sqlite3.Connection, brief_ok: Callable[[str, bytes, bytes], bool]) -> Entries:
@@ -75,9 +88,29 @@ def rebuild(db: sqlite3.Connection, brief_ok: Callable[[str, bytes, bytes], bool
     return entries
 
 
+DELTA_LIMIT = 512  # changed entries kept beside the manifest before it is written whole
+
+
 def update(db: sqlite3.Connection, changed: dict[str, tuple], removed: Iterable[str],
            brief_ok: Callable[[str, bytes, bytes], bool]) -> None:
-    """Inside the write transaction: apply row changes to the committed manifest."""
+    """Inside the write transaction: apply row changes to the committed manifest.
+
+    A few changes (an edit, a ``pcrm log``) are written as rows of their own
+    (``manifest_delta``, read with the manifest), so that one edit does not
+    rewrite the whole blob (2 MB on 10,000 contacts); past :data:`DELTA_LIMIT`
+    of them, the manifest is written whole again.
+    """
+    removed = list(removed)
+    pending = db.execute("SELECT count(*) FROM manifest_delta").fetchone()[0]
+    # A manifest still empty (a first run) is written whole, never as changes.
+    size = db.execute("SELECT length(body) FROM manifest WHERE id = 1").fetchone()
+    filled = size is not None and (size[0] or 0) > len(marshal.dumps({}))
+    if filled and pending + len(changed) + len(removed) <= DELTA_LIMIT:
+        rows = [(path, marshal.dumps(None)) for path in removed]
+        rows += [(path, marshal.dumps(entry)) for path, entry in changed.items()]
+        db.executemany("INSERT OR REPLACE INTO manifest_delta VALUES (?, ?, ?)",
+                       [(path, entry, _check(entry)) for path, entry in rows])
+        return
     entries = read(db)
     if entries is None:
         entries = rebuild(db, brief_ok)  # the rows already hold this run's changes
@@ -87,6 +120,7 @@ def update(db: sqlite3.Connection, changed: dict[str, tuple], removed: Iterable[
         entries.update(changed)
     body = marshal.dumps(entries)
     db.execute("INSERT OR REPLACE INTO manifest VALUES (1, ?, ?)", (body, _check(body)))
+    db.execute("DELETE FROM manifest_delta")
 
 
 class LazyFiles(MutableMapping):
