@@ -10,6 +10,8 @@ minutes. Pure: no I/O; "today" is a parameter.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
+import sys
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -46,7 +48,9 @@ class Brief(NamedTuple):
     role: str | None
     booked: int | None  # its latest meeting's date: upcoming meetings without decoding
     quiet_since: int | None  # date ordinal, see pcrm.core.rules.quiet_since
-    follow_ups: tuple  # FollowUpRecord (plain tuples once read back from the index)
+    # Its candidate follow-ups (FollowUpRecord), marshalled: unpacked only for a
+    # contact that may be due (a brief per file lives in memory; most are not due).
+    follow_ups: bytes
     soonest: int | None  # no follow-up is due before this day, whatever today is (ordinal)
     birthday: tuple[int | None, int, int] | None  # the calendar feed's, without decoding
     firsts: tuple | None  # its first meeting, inbound, outbound (ordinals): its state
@@ -73,7 +77,7 @@ class Brief(NamedTuple):
         :func:`pcrm.core.rules.apply_today` would choose them; nothing is built."""
         now = today.toordinal()
         best, best_key = None, None
-        for record in self.follow_ups:
+        for record in marshal.loads(self.follow_ups) if self.follow_ups else ():
             due, starts, ends = record[1], record[6], record[7]
             if (starts is not None and now < starts) or (ends is not None and now >= ends):
                 continue
@@ -103,16 +107,29 @@ def brief_of(parsed: ParsedFile) -> Brief:
     """The brief of a parsed file (its contact summarized, see :func:`summarize`)."""
     contact = parsed.contact
     if not isinstance(contact, Summary):
-        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, (), None,
+        return Brief(not parsed.ok, None, None, (), None, None, None, None, None, b"", None,
                      None, None)
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
     follow_ups = tuple(_follow_up_record(f) for f in contact.candidates)
-    return Brief(not parsed.ok, contact.status, _ord(contact.snooze), tuple(contact.tags),
-                 contact.name, contact.company, contact.role, booked,
-                 _ord(contact.quiet_since), follow_ups,
+    # Statuses, companies, roles and tags repeat across thousands of contacts:
+    # interned, each is kept once in the index's manifest and in memory.
+    return Brief(not parsed.ok, _shared(contact.status), _ord(contact.snooze),
+                 tuple(map(_shared, contact.tags)), contact.name, _shared(contact.company),
+                 _shared(contact.role), booked,
+                 _ord(contact.quiet_since),
+                 marshal.dumps(tuple(tuple(f[:5]) + (_plain(f[5]),) + tuple(f[6:])
+                                     for f in follow_ups)) if follow_ups else b"",
                  _soonest(follow_ups, _ord(contact.snooze)),
                  tuple(contact.birthday) if contact.birthday is not None else None,
                  firsts_of(contact.log))
+
+
+def _shared(text: str | None) -> str | None:
+    return sys.intern(text) if isinstance(text, str) else text
+
+
+def _plain(record: tuple | None) -> tuple | None:
+    return tuple(record) if record is not None else None
 
 
 def _soonest(follow_ups: tuple[FollowUpRecord, ...], snooze: int | None) -> int | None:
