@@ -126,11 +126,8 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
 
 def _list_json(app: App, tag: str | None, company: str | None) -> None:
     """``list --json``: every contact (any status), with what only records hold."""
-    from pcrm.store.vault import no_cycle_collection
-
-    snapshot = app.snapshot
-    with no_cycle_collection():  # thousands of records decoded: see read_vault
-        contacts = sorted(snapshot.contacts, key=lambda c: (c.name.casefold(), c.id))
+    snapshot = app.snapshot  # the cycle collector is held for the command (cli.group.main)
+    contacts = sorted(snapshot.contacts, key=lambda c: (c.name.casefold(), c.id))
     if tag:
         contacts = [c for c in contacts if tag in c.tags]
     if company:

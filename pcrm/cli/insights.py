@@ -189,13 +189,10 @@ def report(app: App, since: str | None, as_json: bool) -> None:
       pcrm report --since 2026-10-01 --json
     """
     from pcrm.insights.report import build, people_of
-    from pcrm.store.vault import no_cycle_collection
-
     snapshot = app.snapshot
     today = app.today
     start = parse_user_date(since, today, future=False, option="--since") if since else None
-    with no_cycle_collection():  # thousands of logs read: see read_vault
-        result = build(people_of(snapshot), snapshot.companies, app.config, today, start)
+    result = build(people_of(snapshot), snapshot.companies, app.config, today, start)
     if as_json:
         emit_json(result.as_json())
         return

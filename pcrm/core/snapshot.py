@@ -58,7 +58,8 @@ class Snapshot:
 
     @property
     def events(self) -> list[EventNote]:
-        """The event notes that parse (``events/``), in path order."""
+        """The event notes that parse (``events/``), in the snapshot's order (the walk's,
+        by path, for a vault read from disk)."""
         return [f.event for f in self._files_in(EVENTS_FOLDER) if f.event is not None]
 
     def error_paths(self) -> list[str]:

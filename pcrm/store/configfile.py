@@ -21,7 +21,7 @@ from pcrm import __version__
 from pcrm.core.config import CONFIG_NAME, Config, config_from_data, load_config_yaml
 from pcrm.core.errors import ConfigError
 from pcrm.store.files import REPLACE, write_atomic
-from pcrm.store.manifest import digest
+from pcrm.store.checks import digest
 
 MAX_CONFIG_BYTES = 256 * 1024  # a config is a screenful; a cloned repo may ship anything
 CACHE_NAME = "config.cache"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -28,9 +29,16 @@ _RECORD_MODULES = tuple(sorted(  # every core module (a new one cannot be forgot
 
 
 def _code_stamp() -> str:
+    return _stamp_of(_RECORD_MODULES)
+
+
+@lru_cache(maxsize=4)
+def _stamp_of(modules: tuple[str, ...]) -> str:
+    """The modules' sizes and times, once per process (the code it runs does not
+    change under it): a warm run opens the index two or three times."""
     folder = Path(__file__).parent.parent
     parts = []
-    for name in _RECORD_MODULES:
+    for name in modules:
         try:
             info = os.stat(folder / name)
             parts.append(f"{info.st_mtime_ns}:{info.st_size}")

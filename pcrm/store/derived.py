@@ -27,7 +27,7 @@ from pcrm.core.model import COMPANIES_FOLDER, EVENTS_FOLDER, Interaction, Parsed
 from pcrm.core.records import Brief, brief_of, plain
 from pcrm.store import index as _index
 from pcrm.store.database import open_index, write_if_ours
-from pcrm.store.manifest import digest
+from pcrm.store.checks import digest
 from pcrm.store.parsing import encode_record
 
 TABLE = ("CREATE TABLE IF NOT EXISTS derived (path TEXT PRIMARY KEY, key TEXT, brief BLOB, "

@@ -43,7 +43,9 @@ from pcrm.store import manifest
 from pcrm.store.database import (DB_NAME, SCHEMA, Index, discard, fingerprint, open_index,
                                  write_if_ours)
 from pcrm.store.files import read_file
-from pcrm.store.manifest import LazyFiles, Stamp, digest
+from pcrm.store.checks import digest
+from pcrm.store.lazyfiles import LazyFiles
+from pcrm.store.manifest import Stamp
 from pcrm.store.parsing import Encoded, parse_many
 
 RACY_SECONDS = 2.0
@@ -54,13 +56,15 @@ __all__ = ["DB_NAME", "SCHEMA", "Index", "cached_parse", "checksums", "discard",
 def checksums(path: str, brief: bytes, record: bytes, facts: bytes | None) -> bytes:
     """Checksums of a row's records: 8 bytes of BLAKE2b each (brief with its path,
     record, facts). A bit flipped on disk must never reach the user's screen."""
-    return (digest(path.encode("utf-8", "surrogateescape") + b"\0" + brief)
-            + digest(record) + digest(facts or b""))
+    return _brief_sum(path, brief) + digest(record) + digest(facts or b"")
+
+
+def _brief_sum(path: str, brief: bytes) -> bytes:
+    return digest(path.encode("utf-8", "surrogateescape") + b"\0" + brief)
 
 
 def _brief_ok(path: str, brief: bytes, sums: bytes) -> bool:
-    return len(sums) == 24 and digest(
-        path.encode("utf-8", "surrogateescape") + b"\0" + brief) == sums[:8]
+    return len(sums) == 24 and _brief_sum(path, brief) == sums[:8]
 
 
 def _stamp(info: os.stat_result) -> Stamp:

@@ -5,7 +5,8 @@ changed (its stamp: mtime, size, ctime, inode) and its brief. Reading them as
 one ``marshal`` blob with one checksum costs a few milliseconds; reading them
 row by row, each decoded and checksummed, cost several times that. Records
 (the full summary of a file) stay in the ``files`` table and are fetched by
-path only for the files a command actually opens (:class:`LazyFiles`).
+path only for the files a command actually opens
+(:class:`pcrm.store.lazyfiles.LazyFiles`).
 
 The manifest mirrors the ``files`` table: it is changed in the same write
 transaction as the rows (:func:`update`), from the manifest as committed, so a
@@ -17,27 +18,13 @@ from __future__ import annotations
 import marshal
 import sqlite3
 from binascii import crc32
-from collections.abc import MutableMapping
-from typing import Callable, Iterable, Iterator
-
-from pcrm.core.model import ParsedFile
-from pcrm.store.parsing import decode_record
-
-try:  # the hash alone: hashlib's import loads OpenSSL (3 ms of every run)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - every CPython has _blake2
-    from hashlib import blake2b
+from typing import Callable, Iterable
 
 TABLES = ("CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY, body BLOB, sum BLOB)",
           "CREATE TABLE IF NOT EXISTS manifest_delta (path TEXT PRIMARY KEY, entry BLOB, sum BLOB)")
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, ctime_ns, inode
 Entries = dict[str, tuple]  # path -> (mtime_ns, size, ctime_ns, inode, plain brief)
-
-
-def digest(data: bytes) -> bytes:
-    """8 bytes of BLAKE2b: a bit flipped on disk must never reach the user's screen."""
-    return blake2b(data, digest_size=8).digest()
 
 
 def _check(body: bytes) -> bytes:
@@ -121,114 +108,3 @@ def update(db: sqlite3.Connection, changed: dict[str, tuple], removed: Iterable[
     body = marshal.dumps(entries)
     db.execute("INSERT OR REPLACE INTO manifest VALUES (1, ?, ?)", (body, _check(body)))
     db.execute("DELETE FROM manifest_delta")
-
-
-class LazyFiles(MutableMapping):
-    """Parsed files by path, each decoded on first access.
-
-    A file's record is taken from *records* when this run holds it (parsed
-    now, or given by the event-note cache), else fetched from the index by
-    *fetch* (``{path: record or None}`` for the paths asked; None: not usable,
-    then *reparse* reads the file again).
-    """
-
-    def __init__(self, order: list[str], records: dict[str, bytes],
-                 parsed: dict[str, ParsedFile],
-                 fetch: Callable[[list[str]], dict[str, bytes | None]],
-                 reparse: Callable[[str], ParsedFile]) -> None:
-        self._order = order
-        self._known = set(order)
-        self._records = records
-        self._parsed = parsed
-        self._fetch = fetch
-        self._reparse = reparse
-        self.unindexed: list[str] = []  # files read now but not in the search index
-
-    def _decode(self, path: str, record: bytes | None) -> ParsedFile:
-        if record is not None:
-            try:
-                return decode_record(path, record)
-            except Exception:  # noqa: BLE001 - a record that does not decode: parse again
-                pass
-        return self._reparse(path)
-
-    def __getitem__(self, path: str) -> ParsedFile:
-        found = self._parsed.get(path)
-        if found is None:
-            if path not in self._known:
-                raise KeyError(path)
-            record = self._records.pop(path, None)
-            if record is None:
-                record = self._fetch([path]).get(path)
-            found = self._parsed[path] = self._decode(path, record)
-        return found
-
-    def load_all(self) -> None:
-        """Decode every file not decoded yet, fetching their records in one query."""
-        self.preload(self._order)
-
-    def preload(self, paths: list[str]) -> None:
-        """Decode *paths* (known ones, not decoded yet), fetching their records at once."""
-        todo = [p for p in paths if p not in self._parsed and p in self._known]
-        missing = [p for p in todo if p not in self._records]
-        fetched = self._fetch(missing) if missing else {}
-        for path in todo:
-            record = self._records.pop(path, None) or fetched.get(path)
-            self._parsed[path] = self._decode(path, record)
-
-    def plain_records(self, paths: list[str]) -> dict[str, tuple]:
-        """The records of *paths* not decoded yet, as plain tuples (a
-        :class:`~pcrm.core.records.FileRecord`), fetched in one query and left
-        undecoded: for a command that reads one part of thousands of records
-        (``pcrm report``: the logs). A path left out is to be read as ``self[path]``."""
-        missing = [p for p in paths if p not in self._parsed and p not in self._records]
-        fetched = self._fetch(missing) if missing else {}
-        found: dict[str, tuple] = {}
-        for path in paths:
-            blob = None if path in self._parsed else self._records.get(path) or fetched.get(path)
-            if blob is not None:
-                try:
-                    found[path] = marshal.loads(blob)
-                except (ValueError, EOFError, TypeError):
-                    pass
-        return found
-
-    def values(self):  # type: ignore[override]
-        self.load_all()
-        return [self._parsed[path] for path in self._order]
-
-    def items(self):  # type: ignore[override]
-        self.load_all()
-        return [(path, self._parsed[path]) for path in self._order]
-
-    def __setitem__(self, path: str, value: ParsedFile) -> None:
-        if path not in self._known:
-            self._order.append(path)
-            self._known.add(path)
-        self._records.pop(path, None)
-        self._parsed[path] = value
-
-    def put_record(self, path: str, record: bytes) -> None:
-        """Replace *path*'s entry by an encoded record, decoded on first access."""
-        if path not in self._known:
-            self._order.append(path)
-            self._known.add(path)
-        self._parsed.pop(path, None)
-        self._records[path] = record
-
-    def __delitem__(self, path: str) -> None:
-        if path not in self._known:
-            raise KeyError(path)
-        self._order.remove(path)
-        self._known.discard(path)
-        self._parsed.pop(path, None)
-        self._records.pop(path, None)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._known
