@@ -80,7 +80,7 @@ def test_read_bounded_refuses_devices_and_fifos(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     for path in (fifo, Path("/dev/zero"), tmp_path):
-        with pytest.raises(OSError):
+        with pytest.raises(store_files.NotRegularFile):
             store_files.read_bounded(path, 100)
     (tmp_path / "big").write_bytes(b"x" * 101)
     with pytest.raises(store_files.FileTooLarge):

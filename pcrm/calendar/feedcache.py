@@ -28,7 +28,6 @@ A cache file that is damaged or foreign is ignored and replaced.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sys
@@ -44,6 +43,7 @@ from pcrm.core.config import CONFIG_NAME, Config
 from pcrm.core.model import COMPANIES_FOLDER, CONTACTS_FOLDER, EVENTS_FOLDER
 from pcrm.core.errors import WriteError
 from pcrm.store.files import REPLACE, write_atomic
+from pcrm.store.checks import blake2b
 from pcrm.store.vault import Found, no_cycle_collection, walk
 
 if TYPE_CHECKING:
@@ -203,20 +203,20 @@ def _read(path: Path) -> bytes | None:
 
 def state_digest(raw: bytes | None) -> str:
     """The digest of ``feed-state.json``'s bytes (None: no such file)."""
-    return "none" if raw is None else hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return "none" if raw is None else blake2b(raw, digest_size=16).hexdigest()
 
 
 def inputs_digest(root: Path, config: Config, today: dt.date, folder: Path) -> str | None:
     """The digest of what the feed is built from, or None when a vault file is too fresh
     to be told apart from its next edit (see the module doc)."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(b"%d|%s|" % (FORMAT, today.isoformat().encode()))
     digest.update(config_fingerprint(config).encode("utf-8", "surrogateescape"))
     digest.update(_stamp_of(root / CONFIG_NAME))
     digest.update(code_stamp())
     digest.update(zone_stamp(config.timezone_name))
     secret = _read(folder / SECRET_FILE)
-    digest.update(b"secret:" + (hashlib.sha256(secret).digest() if secret is not None else b"-"))
+    digest.update(b"secret:" + (blake2b(secret).digest() if secret is not None else b"-"))
     newest = hash_vault(digest, root)
     if newest > time.time_ns() - RACY_SECONDS * 1e9:
         return None
@@ -235,7 +235,7 @@ def kept(folder: Path, inputs: str | None) -> FeedOutput | None:
         meta = json.loads(head)
         if (not newline or meta["format"] != FORMAT or meta["inputs"] != inputs
                 or meta["size"] != len(data)
-                or meta["data"] != hashlib.blake2b(data, digest_size=16).hexdigest()
+                or meta["data"] != blake2b(data, digest_size=16).hexdigest()
                 or meta["state"] != state_digest(_read(folder / STATE_FILE))):
             return None
         return FeedOutput(data, int(meta["follow_ups"]), int(meta["birthdays"]),
@@ -250,7 +250,7 @@ def keep(folder: Path, inputs: str | None, state: str | None, feed: FeedOutput) 
     if inputs is None or state is None:
         return
     meta = {"format": FORMAT, "inputs": inputs, "state": state, "size": len(feed.data),
-            "data": hashlib.blake2b(feed.data, digest_size=16).hexdigest(),
+            "data": blake2b(feed.data, digest_size=16).hexdigest(),
             "follow_ups": feed.follow_ups, "birthdays": feed.birthdays,
             "meetings": feed.meetings, "errors": feed.errors}
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

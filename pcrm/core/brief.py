@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import sys
-from functools import lru_cache
 from typing import NamedTuple
 
 from pcrm.core.model import Interaction, ParsedFile, Summary, company_key, contact_id
@@ -66,7 +65,7 @@ class Brief(NamedTuple):
     @property
     def company_key(self) -> str | None:
         """Its company as :func:`pcrm.core.companyfile.company_key` compares it."""
-        return _company_key(self.company) if self.company else None
+        return company_key(self.company) if self.company else None
 
     def may_be_due(self, horizon: int | None) -> bool:
         """False when nothing of it can be due by *horizon* (an ordinal; None: ever)."""
@@ -98,9 +97,6 @@ class Brief(NamedTuple):
         snooze = _date(self.snooze) if self.snooze is not None else None
         items = follow_ups_of(path, contact_id(path), self.name or "", self.company, found[:1])
         return apply_today(items, snooze, today)[0]
-
-
-_company_key = lru_cache(maxsize=4096)(company_key)  # a vault has few companies, many people
 
 
 def brief_of(parsed: ParsedFile) -> Brief:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -282,6 +283,7 @@ class EventNote:
     blocks: list[Block] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # a vault has few companies and many people at each
 def company_key(name: str) -> str:
     """How company names are compared: NFC, case-folded, single spaces."""
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())

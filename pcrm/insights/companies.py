@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Iterable, NamedTuple
 
 from pcrm.core.model import company_key
@@ -167,7 +166,7 @@ def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str
     for written, status, member in members:
         if not written or status == "archived":
             continue
-        key = _key(written)
+        key = company_key(written)
         view = views.get(key)
         if view is None or view.path is None:
             if not show_all:
@@ -189,7 +188,6 @@ def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str
     return chosen
 
 
-_key = lru_cache(maxsize=4096)(company_key)  # a vault has few companies, many people
 
 
 def gap_summary(views: Iterable[CompanyView]) -> str | None:

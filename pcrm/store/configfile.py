@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from pcrm import __version__
 from pcrm.core.config import CONFIG_NAME, Config, config_from_data, load_config_yaml
 from pcrm.core.errors import ConfigError
-from pcrm.store.files import REPLACE, write_atomic
+from pcrm.store.files import REPLACE, FileTooLarge, NotRegularFile, read_bounded, write_atomic
 from pcrm.store.checks import digest
 
 MAX_CONFIG_BYTES = 256 * 1024  # a config is a screenful; a cloned repo may ship anything
@@ -51,30 +49,23 @@ def read_config_bytes(file: Path) -> bytes | None:
     """The config's bytes (None if there is none): a regular file, at most 256 KB.
 
     A cloned repository can ship ``.pcrm.yaml`` as a link to ``/dev/zero``, to
-    ``/dev/urandom`` or to a FIFO: opened without blocking and checked with
-    ``fstat`` before a byte is read, so none of them hangs or fills memory.
+    ``/dev/urandom`` or to a FIFO: read as every vault file is
+    (:func:`pcrm.store.files.read_bounded`), none of them hangs or fills memory.
     """
     try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_NOCTTY", 0))
+        return read_bounded(file, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return None
+    except NotRegularFile:
+        raise ConfigError("not a regular file (a device, a FIFO or a folder); "
+                          "pcrm reads its config only from a regular file",
+                          path=CONFIG_NAME) from None
+    except FileTooLarge as exc:
+        raise ConfigError(f"too large ({exc.size // 1024} KB; "
+                          f"the limit is {MAX_CONFIG_BYTES // 1024} KB)",
+                          path=CONFIG_NAME) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ConfigError("not a regular file (a device, a FIFO or a folder); "
-                              "pcrm reads its config only from a regular file", path=CONFIG_NAME)
-        raw = os.read(fd, MAX_CONFIG_BYTES + 1)
-        if info.st_size > MAX_CONFIG_BYTES or len(raw) > MAX_CONFIG_BYTES:
-            raise ConfigError(f"too large ({max(info.st_size, len(raw)) // 1024} KB; "
-                              f"the limit is {MAX_CONFIG_BYTES // 1024} KB)", path=CONFIG_NAME)
-        return raw
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=CONFIG_NAME) from None
-    finally:
-        os.close(fd)
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path=CONFIG_NAME) from None
 
 
 def _cache_file(vault: Path) -> Path:

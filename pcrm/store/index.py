@@ -140,7 +140,6 @@ class _Reading:
     stamps: dict[str, tuple] = field(default_factory=dict)  # manifest entries of briefs taken
     todo: list[tuple[str, str]] = field(default_factory=list)  # (path, absolute) to parse
     stats: dict[str, os.stat_result] = field(default_factory=dict)
-    unindexed: list[str] = field(default_factory=list)
 
     def take(self, path: str, brief: bytes, record: bytes, facts: bytes | None) -> None:
         """Take a file's encoded records (parsed by this run or its helper process)."""
@@ -215,10 +214,8 @@ def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
                 changed.append(((path, *_stamp(info), item.brief, item.record, item.facts,
                                  checksums(path, item.brief, item.record, item.facts)),
                                 path, item.fts))
-            else:
-                reading.unindexed.append(path)
-                if path in known:
-                    changed.append((None, path, None))
+            elif path in known:
+                changed.append((None, path, None))
 
     def early(encoded: dict[str, Encoded]) -> None:
         take(encoded)
@@ -273,7 +270,6 @@ def cached_parse(root: Path, config: Config,
     files = LazyFiles(reading.order, reading.records, reading.parsed,
                       _fetcher(index, reading.stamps),
                       lambda path: read_file(path, absolute[path], config))
-    files.unindexed = reading.unindexed if index is not None else list(reading.order)
     return files, reading.briefs, reading.facts if with_facts else None
 
 

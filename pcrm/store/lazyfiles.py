@@ -29,7 +29,6 @@ class LazyFiles(MutableMapping):
         self._parsed = parsed
         self._fetch = fetch
         self._reparse = reparse
-        self.unindexed: list[str] = []  # files read now but not in the search index
 
     def _decode(self, path: str, record: bytes | None) -> ParsedFile:
         if record is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 import sys
 import threading
 from typing import Any, Callable, NamedTuple
@@ -78,6 +77,8 @@ def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, Encoded]]:
 def _quiet_worker() -> None:
     """In the helper process: Ctrl-C is the parent's to handle (it stops the helper);
     left to the default, the helper printed a ``ForkPoolWorker`` traceback."""
+    import signal  # noqa: PLC0415 - only in the forked helper
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
@@ -123,6 +124,8 @@ def parse_many(todo: list[tuple[str, str]], config: Config,
         if (len(todo) >= PARALLEL_FROM and sys.platform.startswith("linux")
                 and (os.cpu_count() or 1) > 1 and threading.active_count() == 1):
             half = len(todo) // 2
+            import signal  # noqa: PLC0415 - only when a helper is forked
+
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 helper = _start_helper(todo[:half], config)
