@@ -148,6 +148,17 @@ def test_no_warnings_for_what_is_right(vault, run) -> None:
         assert (line in old and old.count("no email on file") == 1) if line else old == ""
 
 
+@pytest.mark.parametrize("opener", ["```", "~~~~"])
+def test_a_fence_with_text_after_it_is_code_for_the_check_as_for_the_log(opener: str) -> None:
+    """Inside a code block, ```` ```python ```` is code: the log skips the heading-like
+    line after it, and the near-miss check must not warn about it either."""
+    inner = opener[0] * 3 + "python"
+    body = f"{opener}\ncode\n{inner}\n##2026-01-01 email: x\n## 2026-01-02 email: y\n{opener}\n"
+    parsed = parse_contact("contacts/a.md", contact("A").encode() + body.encode(), Config())
+    assert parsed.contact is not None and parsed.contact.interactions == []
+    assert [d.message for d in parsed.diagnostics] == []
+
+
 def test_symlink_loop_is_reported_and_skipped(vault, run) -> None:
     root = vault({"contacts/good.md": GOOD})
     os.symlink(root / "contacts", root / "contacts" / "loop")

@@ -38,12 +38,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from pcrm import __version__
-from pcrm.calendar.state import SECRET_FILE, STATE_FILE, make_private_folder
+from pcrm.calendar.state import SECRET_FILE, STATE_FILE
 from pcrm.core.config import CONFIG_NAME, Config
 from pcrm.core.model import COMPANIES_FOLDER, CONTACTS_FOLDER, EVENTS_FOLDER
 from pcrm.core.errors import WriteError
 from pcrm.store.files import REPLACE, write_atomic
 from pcrm.store.checks import blake2b
+from pcrm.store.paths import private_folder
 from pcrm.store.vault import Found, no_cycle_collection, walk
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ def keep(folder: Path, inputs: str | None, state: str | None, feed: FeedOutput) 
             "meetings": feed.meetings, "errors": feed.errors}
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with suppress(OSError, WriteError):  # a read-only state folder costs speed only
-        make_private_folder(folder)
+        private_folder(folder)
         write_atomic(folder / CACHE_FILE, head + b"\n" + feed.data, expected=REPLACE,
                      mode=0o600, durable=False)
 

@@ -69,7 +69,7 @@ def meeting_event(item: Any, config: Config, secret: bytes | None = None,
                  f"Prepare questions about the role and about {company}.",
                  "Bring pen and paper.",
                  f"File: {item.path}"]
-        if getattr(meeting, "origin", ""):
+        if meeting.origin:
             lines.append(f"Event note: {meeting.origin}")
         description = "\n".join(lines)
     if meeting.time is not None:

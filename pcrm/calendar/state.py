@@ -135,16 +135,11 @@ class SequenceState:
         """Write the events of this generation only: finished follow-ups drop out."""
         data = {"version": VERSION, "feed": list(self.feed) if self.feed else None,
                 "events": {uid: list(value) for uid, value in sorted(self.current.items())}}
-        make_private_folder(path.parent)
+        private_folder(path.parent)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         raw = text.encode("utf-8")
         write_atomic(path, raw, expected=REPLACE, mode=0o600)  # it holds names
         self.raw = raw
-
-
-def make_private_folder(folder: Path) -> None:
-    """Create *folder* (and its parents) readable by the user alone."""
-    private_folder(folder)
 
 
 def load_secret(folder: Path) -> bytes:
@@ -165,7 +160,7 @@ def load_secret(folder: Path) -> bytes:
         pass
     except (ValueError, UnicodeDecodeError):
         damaged = True
-    make_private_folder(folder)
+    private_folder(folder)
     secret = secrets.token_bytes(32)
     temporary = folder / f".{SECRET_FILE}.{os.getpid()}.pcrm-tmp"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

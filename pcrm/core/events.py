@@ -26,6 +26,7 @@ from pcrm.core.model import (EVENTS_FOLDER, MEETING, Block, Diagnostic, EventNot
                              ParsedFile, contact_id)
 from pcrm.core.safetext import brief
 from pcrm.core import yamlload
+from pcrm.core.lint import closes_fence
 from pcrm.core.parse import decode_text, split_front_matter
 from pcrm.core.timeutil import parse_clock, parse_iso_date
 
@@ -80,8 +81,7 @@ def scan_body(lines: list[str], start: int) -> tuple[list[Block], list[Mention],
         line = lines[index]
         fenced = _FENCE.match(line)
         if fence is not None:
-            if fenced and fenced.group(1)[0] == fence[0] and len(fenced.group(1)) >= len(fence) \
-                    and not line.strip()[len(fenced.group(1)):].strip():
+            if fenced and closes_fence(fence, fenced.group(1), line):
                 fence = None
             continue
         if fenced:

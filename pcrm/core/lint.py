@@ -17,6 +17,14 @@ _NO_SPACE = re.compile(r"^ {0,3}(#{1,6})(\d{4}-\d{1,2}-\d{1,2}\b.*)$", re.MULTIL
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+def closes_fence(fence: str, marker: str, line: str) -> bool:
+    """True when *line*, which starts with the fence *marker*, closes the code block
+    *fence* opened: the same character, at least as long, and nothing after it
+    (```` ```python ```` inside a block is code, not its end)."""
+    return marker[0] == fence[0] and len(marker) >= len(fence) \
+        and not line.strip()[len(marker):].strip()
+
+
 def clip_words(text: str, width: int) -> str:
     """*text*, cut at the last word boundary before *width* with "..." if longer."""
     if len(text) <= width:
@@ -66,7 +74,7 @@ def body_problems(path: str, lines: list[str], start: int,
             if marker:
                 if fence is None:
                     fence = marker.group(1)
-                elif marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                elif closes_fence(fence, marker.group(1), line):
                     fence = None
                 continue
             miss = _NO_SPACE.match(line) if fence is None else None

@@ -192,8 +192,7 @@ def find_headings(lines: list[str], start: int) -> list[tuple[int, int, str, int
             marker = _FENCE.match(line).group(1)  # type: ignore[union-attr]
             if fence is None:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) \
-                    and not line.strip()[len(marker):].strip():
+            elif lint.closes_fence(fence, marker, line):
                 fence = None
             continue
         if fence is not None:

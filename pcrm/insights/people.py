@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from pcrm.core.model import CONTACTS_FOLDER, contact_id
+from pcrm.core.model import contact_id
 from pcrm.core.records import Brief, brief_of
 from pcrm.core.snapshot import Snapshot
 
@@ -27,16 +27,13 @@ def listed(briefs: Mapping[str, Brief], *, tag: str | None = None,
     (id, brief) pairs, filtered by *tag*, *company* (ignoring case) and status."""
     found = []
     wanted = company.casefold() if company else None
-    folder = CONTACTS_FOLDER + "/"  # every contact's path: contacts/ID.md
-    prefix = len(folder)
     for path, brief in briefs.items():
         if brief.status is None or (active_only and brief.status != "active"):
             continue
         if (tag and tag not in brief.tags) or \
                 (wanted is not None and (brief.company or "").casefold() != wanted):
             continue
-        cid = path[prefix:-3] if path.startswith(folder) else contact_id(path)
-        found.append((brief.name.casefold(), cid, brief))  # type: ignore[union-attr]
+        found.append((brief.name.casefold(), contact_id(path), brief))  # type: ignore[union-attr]
     found.sort()  # by name, then id: ids are unique, so briefs are never compared
     return [(cid, brief) for _key, cid, brief in found]
 

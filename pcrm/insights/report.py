@@ -28,16 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from pcrm.core.config import Config
-from pcrm.core.model import (CONTACTS_FOLDER, INBOUND, MEETING, OUTBOUND, Company, Summary,
-                             contact_id)
+from pcrm.core.model import (CHANNELS, INBOUND, MEETING, MESSAGE, OUTBOUND,
+                             Company, Summary, contact_id)
+from pcrm.core.records import FileRecord, SummaryRecord
 from pcrm.core.snapshot import Snapshot
 from pcrm.core.timeutil import Duration
 
-MESSAGE, CONNECT = "message", "connect"
-CHANNELS = (MESSAGE, CONNECT)
 WEEKS = 8
 OFFER_STAGES = ("offer", "accepted")
-_CONNECT_KINDS = ("linkedin", "connect")
 
 
 # A log entry as the index keeps it (pcrm.core.records.LoggedRecord): (date ordinal,
@@ -88,22 +86,6 @@ class Report:
                 "weeks": [{"week": week, "outreach": count} for week, count in self.weeks]}
 
 
-def channel_of(kind: str, config: Config) -> str:
-    """``message`` or ``connect``: how an outbound kind reaches the person."""
-    found = getattr(config.kinds.get(kind), "channel", None)
-    if found in CHANNELS:
-        return found
-    return CONNECT if kind in _CONNECT_KINDS else MESSAGE
-
-
-def answered_by(kind: str, config: Config) -> tuple[str, ...]:
-    """The channels whose outbound is a thank-you for a meeting of *kind*."""
-    found = getattr(config.kinds.get(kind), "answered_by", None)
-    if found:
-        return tuple(found)
-    return (MESSAGE, CONNECT) if kind == "event" else (MESSAGE,)
-
-
 def iso_week(day: dt.date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
@@ -119,8 +101,9 @@ class _Kinds:
 
     def channel(self, kind: str) -> str:
         found = self.channels.get(kind)
-        if found is None:
-            found = self.channels[kind] = channel_of(kind, self.config)
+        if found is None:  # as the config's kinds say (pcrm.core.kinds); a message if unknown
+            found = self.channels[kind] = getattr(self.config.kinds.get(kind), "channel",
+                                                  None) or MESSAGE
         return found
 
     def meeting(self, kind: str) -> tuple[Duration, tuple[str, ...]]:
@@ -128,7 +111,8 @@ class _Kinds:
         if found is None:
             known = self.config.kinds.get(kind)
             window = (known.window if known is not None else None) or Duration(24, "h")
-            found = self.meetings[kind] = (window, answered_by(kind, self.config))
+            accepted = (known.answered_by if known is not None else ()) or (MESSAGE,)
+            found = self.meetings[kind] = (window, tuple(accepted))
         return found
 
 
@@ -228,6 +212,10 @@ def build(people: Iterable[Person], companies: Iterable[Company], config: Config
     return report
 
 
+_SUMMARY = FileRecord._fields.index("summary")  # where a plain record holds the log
+_LOG = SummaryRecord._fields.index("log")
+
+
 def people_of(snapshot: Snapshot) -> list[Person]:
     """Every contact of *snapshot* as the report reads it: from the index's briefs
     and the logs of its records, undecoded (thousands of them), when it has them."""
@@ -238,19 +226,16 @@ def people_of(snapshot: Snapshot) -> list[Person]:
     paths = [path for path, brief in briefs.items() if brief.status is not None]
     records = plain(paths)
     people = []
-    folder = CONTACTS_FOLDER + "/"  # every contact's path: contacts/ID.md
-    prefix = len(folder)
     for path in paths:
         brief, record = briefs[path], records.get(path)
         try:
-            log = record[1][14]  # type: ignore[index] # FileRecord.summary.log
+            log = record[_SUMMARY][_LOG]  # type: ignore[index]
         except (TypeError, IndexError):
             contact = snapshot.files[path].contact
             if isinstance(contact, Summary):
                 people.append(_person(contact))
             continue
-        cid = path[prefix:-3] if path.startswith(folder) else contact_id(path)
-        people.append(Person(cid, brief.name or "", brief.status or "", brief.quiet_since, log))
+        people.append(Person(contact_id(path), brief.name or "", brief.status or "", brief.quiet_since, log))
     return people
 
 
