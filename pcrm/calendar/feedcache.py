@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from pcrm import __version__
 from pcrm.calendar.state import SECRET_FILE, STATE_FILE
 from pcrm.core.config import CONFIG_NAME, Config
-from pcrm.core.model import COMPANIES_FOLDER, CONTACTS_FOLDER, EVENTS_FOLDER
 from pcrm.core.errors import WriteError
 from pcrm.store.files import REPLACE, write_atomic
 from pcrm.store.checks import blake2b
@@ -83,62 +82,10 @@ def hash_files(digest: Any, found: Iterable[Found]) -> int:
     return newest
 
 
-def _scan(root: Path) -> tuple[list[str], int] | None:
-    """Every entry :func:`pcrm.store.vault.walk` could read, with the stats of its
-    Markdown files, and the newest change; None when the vault holds a symbolic link.
-
-    A superset of what ``walk`` returns (it also names what ``walk`` skips with
-    a problem: a FIFO, a name that is not UTF-8), at less cost per file; links,
-    which ``walk`` checks and follows, are left to it.
-    """
-    lines: list[str] = []
-    newest = 0
-    tops = (CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER)
-    stack = [(top, str(root / top)) for top in tops]
-    while stack:
-        rel, folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            lines.append(f"{rel}\0cannot read\0{exc.errno}")
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_symlink():
-                return None
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((f"{rel}/{name}", entry.path))
-            elif name.endswith(".md"):
-                try:
-                    info = entry.stat(follow_symlinks=False)
-                except OSError as exc:
-                    lines.append(f"{rel}/{name}\0-\0{exc.errno}")
-                    continue
-                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-                lines.append(f"{rel}/{name}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ino}"
-                             f"\0{info.st_ctime_ns}\0{info.st_mode}")
-    lines.sort()
-    return lines, newest
-
-
 def hash_vault(digest: Any, root: Path) -> int:
-    """Feed the vault's files (paths and stats, see :func:`_scan`) into *digest*;
-    the newest change (mtime or ctime) in ns."""
-    for top in (CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER):
-        if os.path.islink(root / top):
-            break
-    else:
-        scanned = _scan(root)
-        if scanned is not None:
-            lines, newest = scanned
-            digest.update(b"scan\0" + "\n".join(lines).encode("utf-8", "surrogateescape"))
-            return newest
+    """Feed the vault's files (what :func:`pcrm.store.vault.walk` finds: paths and
+    stats, and its problems) into *digest*; the newest change (mtime or ctime) in ns."""
     found, problems = walk(root)
-    digest.update(b"walk\0")
     newest = hash_files(digest, found)
     digest.update(repr(problems).encode("utf-8", "surrogateescape"))
     return newest

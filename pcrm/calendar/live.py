@@ -9,7 +9,7 @@ from (every file's path, size, times and inode, the config's, the day), and:
 - within ``interval`` seconds of the last check, returns the feed as it is
   (a calendar app that polls, or a burst of requests, costs nothing);
 - after that, walks the vault once and rebuilds only if the signature
-  changed, or the feed expired by itself (a new day, a meeting that began).
+  changed (its files, their stats, the config, the day).
 
 Requests that arrive during a check or a rebuild wait for it and share its
 result; the bytes object stays the same while nothing changes, so the server
@@ -52,7 +52,6 @@ class LiveFeed:
         self._lock = threading.Lock()
         self._current: Representation | None = None
         self._signature = ""
-        self._expires: dt.datetime | None = None
         self._checked = float("-inf")
 
     def __call__(self) -> Representation:
@@ -68,7 +67,7 @@ class LiveFeed:
             return self._current
 
     def _refresh(self) -> None:
-        """Walk the vault; rebuild when it changed or the feed expired."""
+        """Walk the vault; rebuild when it changed or the day did."""
         from pcrm.calendar.feed import generate
 
         self.checks += 1
@@ -76,8 +75,7 @@ class LiveFeed:
         now = self.clock()
         today = self.pinned_today or now.astimezone(config.timezone).date()
         signature = self._sign(today)
-        expired = self._expires is not None and now >= self._expires
-        if self._current is None or signature != self._signature or expired:
+        if self._current is None or signature != self._signature:
             snapshot = read_vault(self.root, config)
             feed = generate(snapshot, config, today, state_dir(self.root), now)
             self.builds += 1
@@ -87,7 +85,6 @@ class LiveFeed:
                 data = current.data  # the same object: the server reuses its work
             self._current = Representation(data, feed.modified)
             self._signature = signature
-            self._expires = getattr(feed, "expires", None)
         self._checked = time.monotonic()
 
     def _sign(self, today: dt.date) -> str:
