@@ -142,7 +142,7 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
     """
     target = Path(os.path.realpath(target))
     folder = target.parent
-    remove_stale_temporaries(folder, target.name)
+    remove_stale_temporaries(folder)
     try:
         import tempfile  # noqa: PLC0415 - only when writing
 
@@ -240,23 +240,34 @@ def _refuse_if_changed(target: Path, expected: bytes | None
     return seen
 
 
-def remove_stale_temporaries(folder: Path, name: str, *, now: float | None = None) -> None:
-    """Remove temporary files of *name* left by a run that was killed (older than 10 min).
+_SWEPT: set[str] = set()  # folders already rid of stale temporaries by this process
+
+
+def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> None:
+    """Remove the temporary files a killed run left in *folder* (older than 10 min),
+    once per folder and process.
 
     A live run holds its temporary file for milliseconds, so an old one is a
-    leftover; they are git-ignored, but should not pile up.
+    leftover; they are git-ignored, but should not pile up. Listing the folder
+    before every write made an import of thousands of contacts quadratic.
     """
-    import glob  # noqa: PLC0415 - only when writing
-    import time  # noqa: PLC0415
+    if str(folder) in _SWEPT:
+        return
+    _SWEPT.add(str(folder))
+    import time  # noqa: PLC0415 - only when writing
 
     limit = (time.time() if now is None else now) - STALE_SECONDS
-    for temp in glob.glob(os.path.join(glob.escape(str(folder)),
-                                       glob.escape(f".{name}.") + "*" + TEMP_SUFFIX)):
-        try:
-            if os.lstat(temp).st_mtime < limit:
-                os.unlink(temp)
-        except OSError:
-            pass
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < limit:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def _cleanup(temp: str) -> None:
