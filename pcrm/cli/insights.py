@@ -69,7 +69,7 @@ def show_company(app: App, query: str) -> bool:
     from pcrm.insights.companies import find_company
 
     snapshot = app.snapshot
-    found = find_company(snapshot.contacts, snapshot.companies, app.config, app.today, query)
+    found = find_company(snapshot, app.today, query)
     if found is None:
         return False
     view, company = found

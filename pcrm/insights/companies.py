@@ -20,9 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
-from pcrm.core.model import company_key
 from pcrm.core.config import ROLE_GROUPS, Config
-from pcrm.core.model import Company, Stage, Summary, contact_id
+from pcrm.core.model import Company, Stage, Summary, company_key, contact_id
 from pcrm.core.records import Brief
 from pcrm.core.rules import FollowUp, apply_today
 from pcrm.insights.roles import GROUPS, group_of, role_words
@@ -209,24 +208,41 @@ def gap_summary(views: Iterable[CompanyView]) -> str | None:
     return f"{count} target{plural} {'have' if plural else 'has'} gaps"
 
 
-def find_company(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
-                 today: dt.date, query: str) -> tuple[CompanyView, Company] | None:
+def find_company(snapshot: Snapshot, today: dt.date, query: str
+                 ) -> tuple[CompanyView, Company] | None:
     """The company file *query* names (its name or file name, any case), as a card.
 
     None when no company file matches, or when *query* is exactly a contact's id
-    (a contact keeps its own name).
+    (a contact keeps its own name). Only the company's own people are decoded.
     """
-    contacts = list(contacts)
-    if any(contact.id == query.strip() for contact in contacts):
+    cid = query.strip()
+    if any(contact_id(path) == cid and parsed_contact
+           for path, parsed_contact in _contact_paths(snapshot)):
         return None
     key = company_key(query)
-    for company in sorted(companies, key=lambda c: c.path):
+    for company in sorted(snapshot.companies, key=lambda c: c.path):
         stem = company.path.rsplit("/", 1)[-1].removesuffix(".md")
         if key in (company_key(company.name), company_key(stem)):
-            views = build(contacts, [company], config, today, show_all=True)
+            own = company_key(company.name)
+            if snapshot.briefs is not None:
+                members = [snapshot.files[path].contact for path, brief in snapshot.briefs.items()
+                           if brief.company_key == own]
+            else:
+                members = [c for c in snapshot.contacts
+                           if c.company and company_key(c.company) == own]
+            views = build([m for m in members if isinstance(m, Summary)], [company],
+                          snapshot.config, today, show_all=True)
             view = next(v for v in views if v.path == company.path)
             return view, company
     return None
+
+
+def _contact_paths(snapshot: Snapshot) -> Iterable[tuple[str, bool]]:
+    """(path, whether it is a contact that reads) of every contact file, no record decoded
+    when the index gave briefs."""
+    if snapshot.briefs is not None:
+        return ((path, brief.status is not None) for path, brief in snapshot.briefs.items())
+    return ((c.path, True) for c in snapshot.contacts)
 
 
 def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
