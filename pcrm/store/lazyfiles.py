@@ -86,18 +86,19 @@ class LazyFiles(MutableMapping):
     def items(self):  # type: ignore[override]
         return list(zip(self._order, self.values()))
 
-    def __setitem__(self, path: str, value: ParsedFile) -> None:
+    def _know(self, path: str) -> None:
         if path not in self._known:
             self._order.append(path)
             self._known.add(path)
+
+    def __setitem__(self, path: str, value: ParsedFile) -> None:
+        self._know(path)
         self._records.pop(path, None)
         self._parsed[path] = value
 
     def put_record(self, path: str, record: bytes) -> None:
         """Replace *path*'s entry by an encoded record, decoded on first access."""
-        if path not in self._known:
-            self._order.append(path)
-            self._known.add(path)
+        self._know(path)
         self._parsed.pop(path, None)
         self._records[path] = record
 
