@@ -348,9 +348,9 @@ def generate(contacts: Iterable[Summary] | Snapshot, config: Config, today: dt.d
     if config.calendar_minimal:
         try:
             secret = load_secret(state_dir)
-        except OSError as exc:
-            raise WriteError(f"cannot keep the feed's secret in {state_dir}: "
-                             f"{exc.strerror or exc}") from None
+        except (OSError, WriteError) as exc:
+            reason = exc.message if isinstance(exc, WriteError) else exc.strerror or exc
+            raise WriteError(f"cannot keep the feed's secret in {state_dir}: {reason}") from None
     path = state_dir / STATE_FILE
     with _STATE_LOCK:
         state = SequenceState.load(path)

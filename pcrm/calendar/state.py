@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
+from pcrm.core.errors import ConflictError
 from pcrm.store.files import REPLACE, write_atomic
 from pcrm.store.paths import private_folder
 
@@ -145,7 +145,8 @@ class SequenceState:
 def load_secret(folder: Path) -> bytes:
     """The vault's secret for minimal-mode UIDs, made on first use (32 random bytes, 0600).
 
-    Raises OSError when it can neither be read nor made.
+    Raises OSError when it cannot be read nor its folder made, WriteError when
+    it cannot be written.
     """
     import secrets  # noqa: PLC0415 - only minimal mode needs it
 
@@ -162,18 +163,10 @@ def load_secret(folder: Path) -> bytes:
         damaged = True
     private_folder(folder)
     secret = secrets.token_bytes(32)
-    temporary = folder / f".{SECRET_FILE}.{os.getpid()}.pcrm-tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secret.hex() + "\n")
     try:
-        if damaged:
-            os.replace(temporary, path)
-            return secret
-        # Two processes may race: the first link wins and both use its secret.
-        os.link(temporary, path)
-    except FileExistsError:
+        # Two processes may race: the first one written wins and both use its secret.
+        write_atomic(path, (secret.hex() + "\n").encode("ascii"),
+                     expected=REPLACE if damaged else None, mode=0o600)
+    except ConflictError:
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    finally:
-        temporary.unlink(missing_ok=True)
     return secret

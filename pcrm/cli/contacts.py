@@ -10,11 +10,12 @@ from pcrm.cli.group import cli, emit_json, pass_app, report_skipped
 from pcrm.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pcrm.core.errors import GitError, PcrmError, ProblemsFound, UsageError
 from pcrm.core.model import Contact
+from pcrm.store.files import TEMP_SUFFIX
 
 
 GITIGNORE = ("# pcrm keeps its caches in .git/pcrm; this is for local files.\n.pcrm/\n"
              "# A write that was killed half-way leaves a temporary file; never commit one.\n"
-             "*.pcrm-tmp\n")
+             f"*{TEMP_SUFFIX}\n")
 
 
 @cli.command()

@@ -28,7 +28,8 @@ import sys
 from pathlib import Path
 
 from pcrm.git import repo as git
-from pcrm.core.errors import GitError
+from pcrm.core.errors import GitError, WriteError
+from pcrm.store.files import REPLACE, default_mode, write_atomic
 
 HOOK_NAME = "pre-commit"
 HOOK_NAMES = (HOOK_NAME, "pre-merge-commit")
@@ -127,14 +128,14 @@ def place(hook: Path, text: str, marker: str) -> Path:
                 raise GitError(f"{hook} is not pcrm's, and {original.name} is already "
                                "taken; move one of them away, then install again")
             os.replace(hook, original)
-        temporary = hook.with_name(f".{hook.name}.pcrm-tmp")
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        mode = temporary.stat().st_mode
-        temporary.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        os.replace(temporary, hook)
+        # Executable by whoever may read it; pcrm's own hook keeps its mode.
+        mode = default_mode(hook) | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+        write_atomic(hook, text.encode("utf-8"), expected=REPLACE, mode=mode)
     except OSError as exc:
         raise GitError(f"cannot install the hook in {hook.parent}: "
                        f"{exc.strerror or exc}") from None
+    except WriteError as exc:
+        raise GitError(f"cannot install the hook in {hook.parent}: {exc.message}") from None
     return hook
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pcrm.core.errors import GitError
+from pcrm.core.errors import GitError, PcrmError
 
 if TYPE_CHECKING:
     import git as gitpython
@@ -260,9 +260,13 @@ def ensure_gitattributes(root: Path) -> Path | None:
     something else keeps their choice. Returns the file when it was changed.
     The file is written, not committed: it is the user's to commit.
     """
+    from pcrm.store.files import write_atomic
+
     file = root / ".gitattributes"
+    raw: bytes | None = None
     try:
-        old = file.read_bytes().decode("utf-8")
+        raw = file.read_bytes()
+        old = raw.decode("utf-8")
     except FileNotFoundError:
         old = ""
     except (OSError, UnicodeDecodeError) as exc:
@@ -276,12 +280,10 @@ def ensure_gitattributes(root: Path) -> Path | None:
     if new and not new.endswith("\n"):
         new += newline
     new += _GITATTRIBUTES_COMMENT + newline + GITATTRIBUTES_LINE + newline
-    temporary = file.with_name(".gitattributes.pcrm-tmp")
     try:
-        temporary.write_bytes(new.encode("utf-8"))
-        os.replace(temporary, file)
-    except OSError as exc:
-        raise GitError(f"cannot write {file}: {exc.strerror}") from None
+        write_atomic(file, new.encode("utf-8"), expected=raw)
+    except PcrmError as exc:  # cannot write, or changed meanwhile: nothing was written
+        raise GitError(exc.message, path=exc.path) from None
     return file
 
 

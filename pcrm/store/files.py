@@ -151,7 +151,7 @@ def write_atomic(target: Path, new: bytes, *, expected: bytes | None | object,
         raise WriteError(f"cannot write in {folder}: {exc.strerror}", path=str(target)) from None
     try:
         _fill_temporary(fd, new, durable)
-        os.chmod(temp, _default_mode(target) if mode is None else mode)
+        os.chmod(temp, default_mode(target) if mode is None else mode)
         if expected is None:
             _link_new(temp, target)
         else:
@@ -177,7 +177,7 @@ def _fill_temporary(fd: int, new: bytes, durable: bool) -> None:
             os.fsync(handle.fileno())
 
 
-def _default_mode(target: Path) -> int:
+def default_mode(target: Path) -> int:
     """The permissions of the file being replaced, else what a plain ``open()`` gives."""
     try:
         return target.stat().st_mode & 0o7777
