@@ -45,13 +45,13 @@ from pcrm.store.files import REPLACE, write_atomic
 from pcrm.store.checks import blake2b
 from pcrm.store.paths import private_folder
 from pcrm.store.vault import Found, no_cycle_collection, walk
+from pcrm.store.walk import RACY_SECONDS
 
 if TYPE_CHECKING:
     from pcrm.core.snapshot import Snapshot
 
 CACHE_FILE = "feed-cache"
 FORMAT = 1
-RACY_SECONDS = 2.0
 _CODE_FOLDERS = ("core", "store", "calendar")  # what decides a feed's bytes
 
 

@@ -24,12 +24,13 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from pcrm.calendar.feedcache import RACY_SECONDS, hash_vault
+from pcrm.calendar.feedcache import hash_vault
 from pcrm.calendar.server import Representation
 from pcrm.core.config import CONFIG_NAME
 from pcrm.store.configfile import load_config
 from pcrm.store.paths import state_dir
 from pcrm.store.vault import read_vault
+from pcrm.store.walk import RACY_SECONDS
 
 Clock = Callable[[], dt.datetime]
 

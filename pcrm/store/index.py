@@ -47,8 +47,8 @@ from pcrm.store.checks import digest
 from pcrm.store.lazyfiles import LazyFiles
 from pcrm.store.manifest import Stamp
 from pcrm.store.parsing import Encoded, parse_many
+from pcrm.store.walk import RACY_SECONDS
 
-RACY_SECONDS = 2.0
 __all__ = ["DB_NAME", "SCHEMA", "Index", "cached_parse", "checksums", "discard", "fingerprint",
            "open_index", "write_if_ours"]  # the database's names, where callers look for them
 

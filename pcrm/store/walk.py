@@ -14,6 +14,9 @@ from typing import Iterator
 from pcrm.core.model import COMPANIES_FOLDER, CONTACTS_FOLDER, EVENTS_FOLDER, Diagnostic
 
 CONTACTS, COMPANIES, EVENTS = CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER
+RACY_SECONDS = 2.0
+"""A file changed this recently (mtime or ctime) may change again with the same stat,
+within the file system's time resolution: what is derived from it is not kept."""
 
 
 def is_vault_file(path: str) -> bool:
