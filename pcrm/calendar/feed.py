@@ -40,13 +40,14 @@ from typing import Any, Iterable
 from pcrm import __version__
 from pcrm.calendar.events import (UID_DOMAIN, EventSpec, Fields, alarm_fields, as_timedelta,
                                   initials, is_utc, keyed_uid)
-from pcrm.calendar.meetings import meeting_events, upcoming_meetings
+from pcrm.calendar.meetings import meeting_events
 from pcrm.calendar.state import STATE_FILE, SequenceState, load_secret
 from pcrm.core.config import Config
 from pcrm.core.errors import WriteError
 from pcrm.core.model import Contact, Summary
 from pcrm.core.rules import RULE_TITLES, FollowUp, agenda
 from pcrm.core.snapshot import Snapshot
+from pcrm.core.upcoming import calendar_after, upcoming
 from pcrm.core.safetext import clean
 
 __all__ = ["STATE_FILE", "UID_DOMAIN", "Feed", "SequenceState", "build_feed", "generate",
@@ -278,16 +279,17 @@ def render_specs(specs: list[EventSpec], state: SequenceState, now: dt.datetime)
 
 def feed_items(source: Iterable[Contact | Summary] | Snapshot, config: Config, today: dt.date
                ) -> tuple[list[FollowUp], list[Any], list[Contact | Summary]]:
-    """Every next follow-up (no date window), the upcoming meetings and the active
-    contacts with a birthday (by month, day and id), of *source*'s contacts.
+    """Every next follow-up (no date window), the meetings of today and later (see
+    :func:`~pcrm.core.upcoming.calendar_after`) and the active contacts with a
+    birthday (by month, day and id), of *source*'s contacts.
 
     A snapshot with briefs (from the index) decodes only the contacts that
     have one of these: on 10,000 contacts, about a quarter.
     """
+    after = calendar_after(today)
     if isinstance(source, Snapshot) and source.briefs is not None:
         follow_ups = source.agenda(today)
-        # A meeting stays in the feed until its day is over (see upcoming_meetings).
-        meetings = source.upcoming(today - dt.timedelta(days=1))
+        meetings = source.upcoming(after)
         people: list[Contact | Summary] = [
             source.files[path].contact  # type: ignore[misc]
             for path, brief in source.briefs.items()
@@ -295,7 +297,7 @@ def feed_items(source: Iterable[Contact | Summary] | Snapshot, config: Config, t
     else:
         contacts = source.contacts if isinstance(source, Snapshot) else list(source)
         follow_ups = agenda(contacts, config, today, days=None)
-        meetings = upcoming_meetings(contacts, today)
+        meetings = upcoming(contacts, after)
         people = [c for c in contacts if c.birthday is not None and c.status == "active"]
     people.sort(key=lambda c: (c.birthday[1], c.birthday[2], c.id))  # type: ignore[index]
     return follow_ups, meetings, people

@@ -1,7 +1,7 @@
 """Upcoming meetings as feed events (spec 3 and 6).
 
-A meeting dated after today (see :mod:`pcrm.core.upcoming`) is an event to
-prepare for: ``Interview: Sofia Alvarez (Globex)``, at its time when the
+A meeting dated today or later (see :func:`pcrm.core.upcoming.calendar_after`)
+is an event to prepare for: ``Interview: Sofia Alvarez (Globex)``, at its time when the
 heading has one (one hour long, in the vault's time zone, whose
 ``VTIMEZONE`` the feed then carries; UTC vaults write UTC times), else all day.
 Its description says what to prepare: questions about the role and the
@@ -11,26 +11,12 @@ are *busy* time.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any
 
 from pcrm.calendar.events import EventSpec, Fields, alarm_fields, initials, is_utc, keyed_uid
 from pcrm.core.config import Config
-from pcrm.core.model import Contact, Summary
 
 MEETING_LENGTH = dt.timedelta(hours=1)  # a heading gives the start only
-
-
-def upcoming_meetings(contacts: Iterable[Contact | Summary], today: dt.date) -> list[Any]:
-    """The active contacts' meetings dated *today* or later, by date and time.
-
-    ``status`` lists as upcoming only the meetings after today (today's are
-    in the agenda through their thank-you), but a calendar that dropped
-    today's interview at midnight would lose it on the very day it matters:
-    the feed keeps a meeting until its day is over.
-    """
-    from pcrm.core.upcoming import upcoming
-
-    return upcoming(contacts, today - dt.timedelta(days=1))
 
 
 def meeting_key(item: Any, rank: int) -> str:

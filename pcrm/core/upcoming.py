@@ -74,6 +74,17 @@ def upcoming_of(contact: Contact | Summary, today: dt.date,
     return sorted(found, key=_key)
 
 
+def calendar_after(today: dt.date) -> dt.date:
+    """The day after which a calendar shows meetings on *today*: the day before.
+
+    ``status`` lists as upcoming only the meetings after today (today's are in
+    the agenda through their thank-you), but a calendar that dropped today's
+    interview at midnight would lose it on the very day it matters: a meeting
+    stays on the calendar until its day is over.
+    """
+    return today - dt.timedelta(days=1)
+
+
 def upcoming(contacts: Iterable[Contact | Summary], today: dt.date, *, days: int | None = None,
              tag: str | None = None) -> list[Upcoming]:
     """The active contacts' meetings after *today*, within *days* (None: any), by date and time."""
