@@ -106,16 +106,16 @@ def brief_of(parsed: ParsedFile) -> Brief:
         return Brief(not parsed.ok, None, None, (), None, None, None, None, None, b"", None,
                      None, None)
     booked = max((m.date.toordinal() for m in contact.meetings), default=None)
-    follow_ups = tuple(_follow_up_record(f) for f in contact.candidates)
+    follow_ups = follow_up_records(contact)
+    snooze = _ord(contact.snooze)
     # Statuses, companies, roles and tags repeat across thousands of contacts:
     # interned, each is kept once in the index's manifest and in memory.
-    return Brief(not parsed.ok, _shared(contact.status), _ord(contact.snooze),
+    return Brief(not parsed.ok, _shared(contact.status), snooze,
                  tuple(map(_shared, contact.tags)), contact.name, _shared(contact.company),
                  _shared(contact.role), booked,
                  _ord(contact.quiet_since),
-                 marshal.dumps(tuple(tuple(f[:5]) + (_plain(f[5]),) + tuple(f[6:])
-                                     for f in follow_ups)) if follow_ups else b"",
-                 _soonest(follow_ups, _ord(contact.snooze)),
+                 marshal.dumps(follow_ups) if follow_ups else b"",
+                 _soonest(follow_ups, snooze),
                  tuple(contact.birthday) if contact.birthday is not None else None,
                  firsts_of(contact.log))
 
@@ -124,15 +124,12 @@ def _shared(text: str | None) -> str | None:
     return sys.intern(text) if isinstance(text, str) else text
 
 
-def _plain(record: tuple | None) -> tuple | None:
-    return tuple(record) if record is not None else None
-
-
-def _soonest(follow_ups: tuple[FollowUpRecord, ...], snooze: int | None) -> int | None:
-    """The earliest day any of *follow_ups* can be due, whatever today is (see
-    :func:`pcrm.core.rules.apply_today`): "due today" ones not before they start."""
+def _soonest(follow_ups: tuple[tuple, ...], snooze: int | None) -> int | None:
+    """The earliest day any of *follow_ups* (plain :class:`FollowUpRecord` tuples)
+    can be due, whatever today is (see :func:`pcrm.core.rules.apply_today`):
+    "due today" ones not before they start."""
     floor = snooze or 0
-    days = [max((f.starts or 0) if f.due == _TODAY_FREE else f.due, floor) for f in follow_ups]
+    days = [max((f[6] or 0) if f[1] == _TODAY_FREE else f[1], floor) for f in follow_ups]
     return min(days, default=None)
 
 
@@ -171,9 +168,10 @@ def _clock(minutes: int | None) -> dt.time | None:
     return dt.time(minutes // 60, minutes % 60) if minutes is not None else None
 
 
-def _interaction_record(item: Interaction) -> InteractionRecord:
-    return InteractionRecord(item.date.toordinal(), _minutes(item.time), item.kind, item.klass,
-                             item.title, _ord(item.expect), item.line, item.index, item.origin)
+def _interaction_record(item: Interaction) -> tuple:
+    """An :class:`InteractionRecord`'s fields as a plain tuple (what ``marshal`` stores)."""
+    return (item.date.toordinal(), _minutes(item.time), item.kind, item.klass,
+            item.title, _ord(item.expect), item.line, item.index, item.origin)
 
 
 def _interaction(record: tuple) -> Interaction:
@@ -183,11 +181,21 @@ def _interaction(record: tuple) -> Interaction:
                        origin=r.origin)
 
 
-def _follow_up_record(item: FollowUp) -> FollowUpRecord:
-    src = _interaction_record(item.source) if item.source is not None else None
-    due_at = item.due_at.isoformat() if item.due_at is not None else None
-    return FollowUpRecord(item.rule, item.due.toordinal(), item.reason, item.source_key,
-                          due_at, src, _ord(item.starts), _ord(item.ends))
+def _follow_up_record(item: FollowUp) -> tuple:
+    """A :class:`FollowUpRecord`'s fields as a plain tuple (what ``marshal`` stores)."""
+    source = item.source
+    return (item.rule, item.due.toordinal(), item.reason, item.source_key,
+            item.due_at.isoformat() if item.due_at is not None else None,
+            _interaction_record(source) if source is not None else None,
+            _ord(item.starts), _ord(item.ends))
+
+
+def follow_up_records(contact: Summary) -> tuple[tuple, ...]:
+    """Its candidate follow-ups as plain :class:`FollowUpRecord` tuples, made once per
+    summary (its brief and its record both hold them)."""
+    if contact.records is None:
+        contact.records = tuple([_follow_up_record(item) for item in contact.candidates])
+    return contact.records
 
 
 def follow_ups_of(path: str, cid: str, name: str, company: str | None,

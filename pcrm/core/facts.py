@@ -56,12 +56,18 @@ class Facts(NamedTuple):
     mentions: tuple[MentionRecord, ...] | None  # an event note's
 
 
-def problems_of(parsed: ParsedFile) -> tuple[Problem, ...]:
-    return tuple(Problem(d.line, d.col, d.severity, d.message) for d in parsed.diagnostics)
+def problems_of(parsed: ParsedFile) -> tuple[tuple, ...]:
+    """Its diagnostics as plain :class:`Problem` tuples."""
+    return tuple([(d.line, d.col, d.severity, d.message) for d in parsed.diagnostics])
 
 
 def facts_of(parsed: ParsedFile) -> Facts:
     """The facts of a parsed file (its contact summarized or not)."""
+    return facts_from_plain(plain_facts(parsed))
+
+
+def plain_facts(parsed: ParsedFile) -> tuple:
+    """:func:`facts_of` as plain tuples, ready for ``marshal`` (the index's form)."""
     contact = parsed.contact
     person = None
     if contact is not None:
@@ -70,17 +76,18 @@ def facts_of(parsed: ParsedFile) -> Facts:
         meetings = (contact.meetings if isinstance(contact, Summary)
                     else [i for i in contact.interactions if i.klass == MEETING])
         # A booked meeting is not a typo: only other kinds are checked for future dates.
-        booked = {meeting.line for meeting in meetings}
-        dated = [(day, line) for day, line in dated if line not in booked]
-        person = PersonFacts(tuple(contact.emails), contact.linkedin, contact.company,
-                             tuple(contact.key_lines.items()),
-                             tuple((day.toordinal(), line) for day, line in dated), contact.name,
-                             _thanks_without_email(contact))
+        if meetings:
+            booked = {meeting.line for meeting in meetings}
+            dated = [(day, line) for day, line in dated if line not in booked]
+        person = (tuple(contact.emails), contact.linkedin, contact.company,
+                  tuple(contact.key_lines.items()),
+                  tuple([(day.toordinal(), line) for day, line in dated]), contact.name,
+                  _thanks_without_email(contact))
     mentions = None
     if parsed.event is not None:
-        mentions = tuple(MentionRecord(m.ref, m.line, m.col, m.how) for m in parsed.event.mentions)
-    return Facts(problems_of(parsed), person, parsed.company.name if parsed.company else None,
-                 mentions)
+        mentions = tuple([(m.ref, m.line, m.col, m.how) for m in parsed.event.mentions])
+    return (problems_of(parsed), person, parsed.company.name if parsed.company else None,
+            mentions)
 
 
 def _thanks_without_email(contact: Contact | Summary) -> tuple:

@@ -175,6 +175,9 @@ class Summary:
     logged: Any = field(default_factory=list)  # every interaction in time order, or deferred
     quiet_since: dt.date | None = None  # see pcrm.core.rules.quiet_since
     booked: Any = field(default_factory=list)  # its meetings (no notes), or a deferred build
+    # Its follow-ups as the index stores them, made once on first use (see
+    # pcrm.core.brief.follow_up_records).
+    records: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def candidates(self) -> list[Any]:

@@ -23,8 +23,8 @@ from pcrm.core.model import (COMPANIES_FOLDER, EVENTS_FOLDER, MEETING, Block, Co
                              Stage, Summary)
 from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since_log
 from pcrm.core.brief import (Brief, FollowUpRecord, InteractionRecord, _clock, _date,
-                             _follow_up_record, _interaction, _interaction_record, _minutes,
-                             _ord, brief_of, follow_ups_of)
+                             _interaction, _interaction_record, _minutes, _ord, brief_of,
+                             follow_up_records, follow_ups_of)
 
 __all__ = ["Brief", "FollowUpRecord", "InteractionRecord", "brief_of"]  # where callers look
 
@@ -172,36 +172,38 @@ def parse_one(path: str, raw: bytes, config: Config, *, full: bool = False,
     return parsed
 
 
-def record_of(parsed: ParsedFile) -> FileRecord:
-    """The record of a parsed file whose contact, if any, is a :class:`Summary`."""
+def record_of(parsed: ParsedFile) -> tuple:
+    """The record of a parsed file whose contact, if any, is a :class:`Summary`: a
+    :class:`FileRecord`'s fields as plain tuples, ready for ``marshal``."""
     summary = None
     contact = parsed.contact
     if isinstance(contact, Summary):
-        summary = SummaryRecord(
+        birthday = contact.birthday
+        summary = (
             contact.id, contact.name, contact.company, contact.role, tuple(contact.emails),
             contact.phone, contact.linkedin, tuple(contact.tags), contact.status,
-            _ord(contact.snooze), contact.birthday, tuple(contact.key_lines.items()),
-            tuple((day.toordinal(), line) for day, line in contact.dated),
-            tuple(_follow_up_record(f) for f in contact.candidates),
-            tuple(LoggedRecord(i.date.toordinal(), _minutes(i.time), i.kind, i.klass)
-                  for i in contact.log),
-            _ord(contact.quiet_since), tuple(_interaction_record(m) for m in contact.meetings))
+            _ord(contact.snooze), tuple(birthday) if birthday is not None else None,
+            tuple(contact.key_lines.items()),
+            tuple([(day.toordinal(), line) for day, line in contact.dated]),
+            follow_up_records(contact),
+            tuple([(i.date.toordinal(), _minutes(i.time), i.kind, i.klass)
+                   for i in contact.log]),
+            _ord(contact.quiet_since), tuple([_interaction_record(m) for m in contact.meetings]))
     company = None
     if parsed.company is not None:
         found = parsed.company
-        company = CompanyRecord(found.name, found.target, found.why, tuple(
-            StageRecord(s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
-            for s in found.stages))
-    return FileRecord(problems_of(parsed), summary, company, _event_record(parsed.event))
+        company = (found.name, found.target, found.why, tuple([
+            (s.date.toordinal(), s.stage, s.role, s.line, _ord(s.expect))
+            for s in found.stages]))
+    return (problems_of(parsed), summary, company, _event_record(parsed.event))
 
 
-def _event_record(note: EventNote | None) -> EventRecord | None:
+def _event_record(note: EventNote | None) -> tuple | None:
     if note is None:
         return None
-    return EventRecord(note.title, _ord(note.date), _minutes(note.time), note.kind,
-                       _ord(note.expect), note.line,
-                       tuple(MentionRecord(m.ref, m.line, m.col, m.how) for m in note.mentions),
-                       tuple(BlockRecord(b.line, b.text, b.refs) for b in note.blocks))
+    return (note.title, _ord(note.date), _minutes(note.time), note.kind, _ord(note.expect),
+            note.line, tuple([(m.ref, m.line, m.col, m.how) for m in note.mentions]),
+            tuple([(b.line, b.text, tuple(b.refs)) for b in note.blocks]))
 
 
 def _event_note(path: str, data: tuple | None) -> EventNote | None:

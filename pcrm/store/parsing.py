@@ -13,14 +13,14 @@ from typing import Any, Callable, NamedTuple
 
 from pcrm.core.config import Config
 from pcrm.core.model import Contact, ParsedFile
-from pcrm.core.facts import facts_of
+from pcrm.core.facts import plain_facts
 from pcrm.core.records import brief_of, parsed_from_record, plain, record_of, summarize
 from pcrm.store.files import read_file
 
 
 def encode_record(parsed: ParsedFile) -> bytes:
     """A parsed file (contact summarized) as compact bytes: its :class:`FileRecord`."""
-    return marshal.dumps(plain(record_of(parsed)))
+    return marshal.dumps(record_of(parsed))
 
 
 def decode_record(path: str, blob: bytes) -> ParsedFile:
@@ -64,7 +64,7 @@ class Encoded(NamedTuple):
 def _encoded(parsed: ParsedFile, fts: tuple | None) -> Encoded:
     """The marshal boundary: named records in, plain bytes out."""
     return Encoded(marshal.dumps(plain(brief_of(parsed))), encode_record(parsed),
-                   marshal.dumps(plain(facts_of(parsed))), fts)
+                   marshal.dumps(plain_facts(parsed)), fts)
 
 
 def _parse_encoded(todo: list[tuple[str, str]]) -> list[tuple[str, Encoded]]:
