@@ -164,16 +164,65 @@ def write_if_ours(index: Index, work: Callable[[sqlite3.Connection], None]) -> N
     """Run *work* in one write transaction, unless another run rebuilt the index
     for another config (its rows are not ours to touch); a SQLite error (busy,
     read-only, full disk) rolls back and leaves the cache as it was."""
-    db = index.db
+    transaction = Transaction(index)
     try:
-        db.execute("BEGIN IMMEDIATE")
-        if not index.still_ours():
-            db.execute("ROLLBACK")
-            return
-        work(db)
-        db.execute("COMMIT")
-    except sqlite3.Error:
+        if transaction.run(work):
+            transaction.commit()
+    finally:
+        transaction.close()
+
+
+class Transaction:
+    """One write transaction fed step by step (a cold run writes its files
+    batch by batch while it still parses), begun at the first step.
+
+    It is not begun if another run rebuilt the index for another config (its
+    rows are not ours to touch); a SQLite error (busy, read-only, full disk)
+    rolls it back and the steps after it are skipped, leaving the cache as it
+    was. :meth:`close` rolls back what was not committed (an interrupt).
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.state = "new"  # then "open", and "done" or "failed"
+
+    def run(self, work: Callable[[sqlite3.Connection], None]) -> bool:
+        """Run one step; False if it was skipped or failed (then all is rolled back)."""
+        if self.state not in ("new", "open"):
+            return False
+        db = self.index.db
         try:
-            db.execute("ROLLBACK")
+            if self.state == "new":
+                db.execute("BEGIN IMMEDIATE")
+                self.state = "open"
+                if not self.index.still_ours():
+                    self._abandon()
+                    return False
+            work(db)
+            return True
+        except sqlite3.Error:
+            self._abandon()
+            return False
+
+    def commit(self) -> bool:
+        """Commit the steps run; False if there was nothing to commit or it failed."""
+        if self.state != "open":
+            return False
+        try:
+            self.index.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._abandon()
+            return False
+        self.state = "done"
+        return True
+
+    def close(self) -> None:
+        if self.state == "open":
+            self._abandon()
+
+    def _abandon(self) -> None:
+        try:
+            self.index.db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+        self.state = "failed"

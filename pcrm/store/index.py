@@ -40,31 +40,21 @@ from pcrm.core.model import ParsedFile
 from pcrm.core.facts import Facts, facts_from_plain, facts_of
 from pcrm.core.records import Brief, brief_of
 from pcrm.store import manifest
-from pcrm.store.database import (DB_NAME, SCHEMA, Index, discard, fingerprint, open_index,
-                                 write_if_ours)
+from pcrm.store.database import (DB_NAME, SCHEMA, Index, Transaction, discard, fingerprint,
+                                 open_index, write_if_ours)
 from pcrm.store.files import read_file
 from pcrm.store.checks import digest
 from pcrm.store.lazyfiles import LazyFiles
 from pcrm.store.manifest import Stamp
-from pcrm.store.parsing import Encoded, parse_many
+from pcrm.store.parsing import Batch, brief_sum, checksums, first_numbered, parse_many
 from pcrm.store.walk import RACY_SECONDS
 
 __all__ = ["DB_NAME", "SCHEMA", "Index", "cached_parse", "checksums", "discard", "fingerprint",
            "open_index", "write_if_ours"]  # the database's names, where callers look for them
 
 
-def checksums(path: str, brief: bytes, record: bytes, facts: bytes | None) -> bytes:
-    """Checksums of a row's records: 8 bytes of BLAKE2b each (brief with its path,
-    record, facts). A bit flipped on disk must never reach the user's screen."""
-    return _brief_sum(path, brief) + digest(record) + digest(facts or b"")
-
-
-def _brief_sum(path: str, brief: bytes) -> bytes:
-    return digest(path.encode("utf-8", "surrogateescape") + b"\0" + brief)
-
-
 def _brief_ok(path: str, brief: bytes, sums: bytes) -> bool:
-    return len(sums) == 24 and _brief_sum(path, brief) == sums[:8]
+    return len(sums) == 24 and brief_sum(path, brief) == sums[:8]
 
 
 def _stamp(info: os.stat_result) -> Stamp:
@@ -149,6 +139,11 @@ class _Reading:
         if path not in self.parsed:
             self.records[path] = record
 
+    def written(self, path: str, stamp: Stamp) -> None:
+        """A file's row is in the index: its record is fetched from there if needed."""
+        self.records.pop(path, None)
+        self.stamps[path] = stamp
+
     def take_known(self, path: str, entry: tuple, facts: tuple | None) -> bool:
         """Take an unchanged file's brief (and facts) from the index; False if unusable."""
         try:
@@ -197,34 +192,99 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
 def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
                  index: Index | None = None
                  ) -> list[tuple[tuple | None, str, tuple | None]]:
-    """Parse the files to parse; the rows still to write (row or None to drop, path,
-    search row). With *index*, the rows of the files this process parsed are
-    written while the helper process still parses the others."""
+    """Parse the files to parse; with *index*, their rows are written to it while
+    parsing goes on (see :class:`_Writer`). Returns the rows still to write:
+    (None, path, None) for a file changed a moment ago whose older row is dropped."""
     changed: list[tuple[tuple | None, str, tuple | None]] = []
+    todo, stats = reading.todo, reading.stats
+    writer = _Writer(index, len(todo)) if index is not None else None
 
-    def take(encoded: dict[str, Encoded]) -> None:
+    def take(batch: Batch) -> None:
         racy = (time.time() - RACY_SECONDS) * 1e9
-        for path, item in encoded.items():
+        rows, search = [], []
+        for position, item in batch:
+            path = todo[position][0]
             reading.take(path, item.brief, item.record, item.facts)
             # A file changed within the clock's reach of now is not cached (it
             # may change again with the same mtime) and has no search row
             # (search scans it): only an older row of it is dropped, once.
-            info = reading.stats[path]
+            info = stats[path]
             if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
-                changed.append(((path, *_stamp(info), item.brief, item.record, item.facts,
-                                 checksums(path, item.brief, item.record, item.facts)),
-                                path, item.fts))
+                rows.append((path, *_stamp(info), item.brief, item.record, item.facts, item.sums))
+                if item.fts is not None:
+                    search.append((position, item.fts))
             elif path in known:
                 changed.append((None, path, None))
+        if writer is not None and rows and writer.write(rows, search):
+            for row in rows:  # written: let the record go
+                reading.written(row[0], row[1:5])
 
-    def early(encoded: dict[str, Encoded]) -> None:
-        take(encoded)
-        if index is not None and changed:
-            _store(index, changed, [], reading.briefs)
-            changed.clear()
-
-    take(parse_many(reading.todo, config, early))
+    try:
+        parse_many(todo, config, take)
+        if writer is not None:
+            writer.finish(reading.briefs)
+    finally:
+        if writer is not None:
+            writer.transaction.close()
+    _in_order(reading, [path for path, _absolute in todo])
     return changed
+
+
+def _in_order(reading: _Reading, parsed: list[str]) -> None:
+    """The briefs (and facts) of the files parsed, moved after the others in the
+    order found (batches come in any order)."""
+    for taken in (reading.briefs, reading.facts):
+        if taken:
+            for path in parsed:
+                taken[path] = taken.pop(path)
+
+
+class _Writer:
+    """The rows of the files parsed, written batch by batch in one transaction,
+    and the manifest last: at every commit it mirrors the rows.
+
+    Search rows are numbered by the files' positions (see
+    :func:`~pcrm.store.parsing.first_numbered`), not by which process parsed
+    them first: the index is the same from run to run."""
+
+    def __init__(self, index: Index, count: int) -> None:
+        self.transaction = Transaction(index)
+        self.count = count
+        self.first = first_numbered(count)
+        self.written: list[tuple[str, Stamp]] = []
+        self.search = False  # the index has a search table
+        self.fresh = False  # and it was empty: no older search row to delete
+        self.top = 0  # its highest rowid before this run
+
+    def write(self, rows: list[tuple], search: list[tuple[int, tuple]]) -> bool:
+        """Write *rows* (and their search rows, by position); False if not written."""
+        return self.transaction.run(lambda db: self._write(db, rows, search))
+
+    def _write(self, db: sqlite3.Connection, rows: list[tuple],
+               search: list[tuple[int, tuple]]) -> None:
+        if not self.written:
+            if db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
+                # No rows: an empty manifest is the true one, so that the update
+                # at the end does not rebuild it from the rows about to be written.
+                manifest.update(db, {}, [], _brief_ok)
+            self.search = _has_fts(db)
+            if self.search:
+                self.fresh = db.execute("SELECT 1 FROM fts_keys LIMIT 1").fetchone() is None
+                self.top = db.execute("SELECT max(id) FROM fts_keys").fetchone()[0] or 0
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if self.search:
+            _store_search_rows(db, [] if self.fresh else [row[0] for row in rows],
+                               [fts for _position, fts in search],
+                               [self.top + (position - self.first) % self.count + 1
+                                for position, _fts in search])
+        self.written += [(row[0], row[1:5]) for row in rows]
+
+    def finish(self, briefs: dict[str, Brief]) -> None:
+        """The manifest of the rows written, then commit."""
+        if self.written and self.transaction.run(lambda db: manifest.update(
+                db, {path: (*stamp, tuple(briefs[path])) for path, stamp in self.written},
+                [], _brief_ok)):
+            self.transaction.commit()
 
 
 def _open_known(root: Path, config: Config, with_facts: bool
@@ -303,20 +363,23 @@ def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
     write_if_ours(index, work)
 
 
-def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple]) -> None:
+def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple],
+                       ids: list[int] | None = None) -> None:
     """Drop the search rows of *gone* paths, then add *rows*: by rowid, so each
     change costs a lookup, not a scan of the whole table (linear, not quadratic).
-    The new rows take the next rowids in order, as SQLite would give them."""
-    if db.execute("SELECT 1 FROM fts_keys LIMIT 1").fetchone() is not None:
+    The new rows take *ids*, else the next rowids in order, as SQLite would give them."""
+    if gone and db.execute("SELECT 1 FROM fts_keys LIMIT 1").fetchone() is not None:
         db.executemany("DELETE FROM fts WHERE rowid IN "
                        "(SELECT id FROM fts_keys WHERE path = ?)", ((path,) for path in gone))
         db.executemany("DELETE FROM fts_keys WHERE path = ?", ((path,) for path in gone))
-    top = db.execute("SELECT max(id) FROM fts_keys").fetchone()[0] or 0
+    if ids is None:
+        top = db.execute("SELECT max(id) FROM fts_keys").fetchone()[0] or 0
+        ids = list(range(top + 1, top + 1 + len(rows)))
     db.executemany("INSERT INTO fts_keys (id, path) VALUES (?, ?)",
-                   ((top + number, row[0]) for number, row in enumerate(rows, 1)))
+                   ((number, row[0]) for number, row in zip(ids, rows)))
     db.executemany("INSERT INTO fts (rowid, path, name, company, role, tags, notes) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   ((top + number, *row) for number, row in enumerate(rows, 1)))
+                   ((number, *row) for number, row in zip(ids, rows)))
 
 
 def _has_fts(db: sqlite3.Connection) -> bool:
