@@ -91,18 +91,19 @@ def agenda_lines(items: list[FollowUp], booked: list[Upcoming], today: dt.date,
     cells = [cell for _title, _hue, group in rows for cell in group]
     if not cells:
         return []
-    widths = [max(len(cell[n]) for cell in cells) for n in range(4)]
+    widths = [max(map(len, column)) for column in list(zip(*cells))[:4]]
     widths[0] = min(36, widths[0])
+    row = "  {:<%d}  {:<%d}  {:<%d}  {:<%d}  {}" % tuple(widths)  # noqa: UP031 - one format
     lines = []  # one write: a long agenda prints in one go
     for title, hue, group in rows:
         if not group:
             continue
         heading = f"{title} ({len(group)})"
         lines.append(click.style(heading, fg=hue, bold=True) if colour else heading)
-        for cell in group:
-            line = "  " + "  ".join(f"{text:<{width}}" for text, width in zip(cell, widths))
-            line += f"  {cell[4]}"
-            lines.append(click.style(line, fg=hue) if colour and hue else line)
+        if colour and hue:
+            lines += [click.style(row.format(*cell), fg=hue) for cell in group]
+        else:
+            lines += [row.format(*cell) for cell in group]
     return lines
 
 

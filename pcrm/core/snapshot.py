@@ -78,9 +78,11 @@ class Snapshot:
             return agenda(self.contacts, self.config, today, days=days, tag=tag)
         horizon = (today + dt.timedelta(days=days)).toordinal() if days is not None else None
         items = []
-        for path, brief in self.briefs.items():
-            if not brief.active or (tag is not None and tag not in brief.tags) \
-                    or not brief.may_be_due(horizon):
+        last = horizon if horizon is not None else dt.date.max.toordinal()
+        for path, brief in self.briefs.items():  # 30,000 of them: no call but for the due
+            soonest = brief.soonest
+            if soonest is None or soonest > last or brief.status != "active" \
+                    or (tag is not None and tag not in brief.tags):
                 continue
             item = brief.next_follow_up(path, today)
             if item is not None and (horizon is None or item.due.toordinal() <= horizon):

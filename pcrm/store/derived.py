@@ -19,6 +19,7 @@ import marshal
 import os
 import sqlite3
 import time
+from operator import methodcaller
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -109,18 +110,22 @@ def attendance_key(files: Iterable[str], briefs: Mapping[str, Brief],
     (by stamp) and every contact's id and name. None when a note or company file
     was modified too recently for its stamp to be trusted."""
     racy = ((time.time() if now is None else now) - _index.RACY_SECONDS) * 1e9
+    paths = files if isinstance(files, list) else list(files)
     parts = []
-    for path in files:
-        if path.startswith((EVENTS_FOLDER + "/", COMPANIES_FOLDER + "/")):
-            info = infos.get(path)
-            if info is None or max(info.st_mtime_ns, info.st_ctime_ns) >= racy:
-                return None
-            parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ctime_ns}"
-                         f"\0{info.st_ino}")
-    # In the files' order (the briefs' order varies with what was parsed this run).
-    get = briefs.get
-    parts += [path + "\0" + name for path in files
-              if (brief := get(path)) is not None and (name := brief.name) is not None]
+    for path in filter(methodcaller("startswith", (EVENTS_FOLDER + "/", COMPANIES_FOLDER + "/")),
+                       paths):
+        info = infos.get(path)
+        if info is None or max(info.st_mtime_ns, info.st_ctime_ns) >= racy:
+            return None
+        parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ctime_ns}"
+                     f"\0{info.st_ino}")
+    # Every file's name, in the files' order (the briefs' too, from the index).
+    try:
+        names = ([brief.name for brief in briefs.values()] if list(briefs) == paths
+                 else [briefs[path].name for path in paths])
+    except (KeyError, AttributeError):  # a file without a brief: nothing to trust
+        return None
+    parts += ["\0".join(paths), repr(names)]
     return digest("\n".join(parts).encode("utf-8", "surrogateescape"))
 
 

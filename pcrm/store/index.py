@@ -187,6 +187,7 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
                 continue
         reading.todo.append((path, absolute))
         reading.stats[path] = info
+        briefs[path] = None  # type: ignore[assignment] # its place: briefs keep the files' order
 
 
 def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
