@@ -131,18 +131,22 @@ class _Reading:
     todo: list[tuple[str, str]] = field(default_factory=list)  # (path, absolute) to parse
     stats: dict[str, os.stat_result] = field(default_factory=dict)
 
-    def take(self, path: str, brief: bytes, record: bytes, facts: bytes | None) -> None:
-        """Take a file's encoded records (parsed by this run or its helper process)."""
-        self.briefs[path] = Brief._make(marshal.loads(brief))
+    def take(self, path: str, brief: bytes, record: bytes, facts: bytes | None) -> tuple:
+        """Take a file's encoded records (parsed by this run or its helper process);
+        its brief as a plain tuple (what the manifest holds)."""
+        plain = marshal.loads(brief)
+        self.briefs[path] = Brief._make(plain)
         if self.with_facts:
             self.facts[path] = facts_from_plain(marshal.loads(facts))  # type: ignore[arg-type]
         if path not in self.parsed:
             self.records[path] = record
+        return plain
 
-    def written(self, path: str, stamp: Stamp) -> None:
-        """A file's row is in the index: its record is fetched from there if needed."""
+    def written(self, path: str, entry: tuple) -> None:
+        """A file's row is in the index (*entry*: its manifest entry): its record is
+        fetched from there if needed."""
         self.records.pop(path, None)
-        self.stamps[path] = stamp
+        self.stamps[path] = entry
 
     def take_known(self, path: str, entry: tuple, facts: tuple | None) -> bool:
         """Take an unchanged file's brief (and facts) from the index; False if unusable."""
@@ -202,28 +206,30 @@ def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
 
     def take(batch: Batch) -> None:
         racy = (time.time() - RACY_SECONDS) * 1e9
-        rows, search = [], []
+        rows, entries, search = [], [], []
         for position, item in batch:
             path = todo[position][0]
-            reading.take(path, item.brief, item.record, item.facts)
+            brief = reading.take(path, item.brief, item.record, item.facts)
             # A file changed within the clock's reach of now is not cached (it
             # may change again with the same mtime) and has no search row
             # (search scans it): only an older row of it is dropped, once.
             info = stats[path]
             if max(info.st_mtime_ns, info.st_ctime_ns) < racy:
-                rows.append((path, *_stamp(info), item.brief, item.record, item.facts, item.sums))
+                stamp = _stamp(info)
+                rows.append((path, *stamp, item.brief, item.record, item.facts, item.sums))
+                entries.append((path, (*stamp, brief)))
                 if item.fts is not None:
                     search.append((position, item.fts))
             elif path in known:
                 changed.append((None, path, None))
-        if writer is not None and rows and writer.write(rows, search):
-            for row in rows:  # written: let the record go
-                reading.written(row[0], row[1:5])
+        if writer is not None and rows and writer.write(rows, entries, search):
+            for path, entry in entries:  # written: let the record go
+                reading.written(path, entry)
 
     try:
         parse_many(todo, config, take)
         if writer is not None:
-            writer.finish(reading.briefs)
+            writer.finish()
     finally:
         if writer is not None:
             writer.transaction.close()
@@ -252,18 +258,22 @@ class _Writer:
         self.transaction = Transaction(index)
         self.count = count
         self.first = first_numbered(count)
-        self.written: list[tuple[str, Stamp]] = []
+        self.entries: manifest.Entries = {}  # the manifest entries of the rows written
+        self.begun = False
         self.search = False  # the index has a search table
         self.fresh = False  # and it was empty: no older search row to delete
         self.top = 0  # its highest rowid before this run
 
-    def write(self, rows: list[tuple], search: list[tuple[int, tuple]]) -> bool:
-        """Write *rows* (and their search rows, by position); False if not written."""
-        return self.transaction.run(lambda db: self._write(db, rows, search))
+    def write(self, rows: list[tuple], entries: list[tuple[str, tuple]],
+              search: list[tuple[int, tuple]]) -> bool:
+        """Write *rows* (with their manifest *entries*, and their search rows by
+        position); False if not written."""
+        return self.transaction.run(lambda db: self._write(db, rows, entries, search))
 
-    def _write(self, db: sqlite3.Connection, rows: list[tuple],
+    def _write(self, db: sqlite3.Connection, rows: list[tuple], entries: list[tuple[str, tuple]],
                search: list[tuple[int, tuple]]) -> None:
-        if not self.written:
+        if not self.begun:
+            self.begun = True
             if db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
                 # No rows: an empty manifest is the true one, so that the update
                 # at the end does not rebuild it from the rows about to be written.
@@ -278,13 +288,12 @@ class _Writer:
                                [fts for _position, fts in search],
                                [self.top + (position - self.first) % self.count + 1
                                 for position, _fts in search])
-        self.written += [(row[0], row[1:5]) for row in rows]
+        self.entries.update(entries)
 
-    def finish(self, briefs: dict[str, Brief]) -> None:
+    def finish(self) -> None:
         """The manifest of the rows written, then commit."""
-        if self.written and self.transaction.run(lambda db: manifest.update(
-                db, {path: (*stamp, tuple(briefs[path])) for path, stamp in self.written},
-                [], _brief_ok)):
+        if self.entries and self.transaction.run(
+                lambda db: manifest.update(db, self.entries, [], _brief_ok)):
             self.transaction.commit()
 
 
