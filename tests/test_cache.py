@@ -224,8 +224,9 @@ def _everything(root: Path, *, use_cache: bool = True) -> dict:
             "companies": [v.as_json() for v in for_snapshot(snapshot, TODAY, show_all=True)],
             "targets": [(v.as_json(), [(p.next.rule, p.next.due) if p.next else None
                                        for p in v.people]) for v in for_snapshot(snapshot, TODAY)],
-            "report": (build(people_of(snapshot), snapshot.companies, config, TODAY).as_json(),
-                       build(people_of(snapshot), snapshot.companies, config, TODAY,
+            "report": (build(people_of(snapshot, root), snapshot.companies, config,
+                             TODAY).as_json(),
+                       build(people_of(snapshot, root), snapshot.companies, config, TODAY,
                              dt.date(2026, 10, 20)).quiet[:3]),
             "list": list(people.lines(people.listed(people.briefs_of(snapshot)), 32)),
             "errors": snapshot.error_paths()}

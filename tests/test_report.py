@@ -134,16 +134,63 @@ def test_report_from_the_index_is_the_report_from_the_files(vault, monkeypatch) 
     from pcrm.insights import report as report_module
 
     decode = report_module._person
-    for run, use_cache in enumerate((True, True, False)):  # cold, warm (index), no index
+    # cold, warm (the records' logs), warm (the logs table), the same again, no index
+    for run, (use_cache, given) in enumerate(((True, None), (True, None), (True, root),
+                                               (True, root), (False, root))):
         snapshot = read_vault(root, config, use_cache=use_cache)
         # Warm, no contact is decoded: every log is read from the records as stored.
-        monkeypatch.setattr(report_module, "_person", None if run == 1 else decode)
-        people = people_of(snapshot)
+        monkeypatch.setattr(report_module, "_person", decode if run in (0, 4) else None)
+        if run == 3:  # the logs table alone: no record is fetched
+            monkeypatch.setattr(snapshot.files, "plain_records", lambda paths: {
+                path: pytest.fail(f"{path}: record fetched") for path in paths})
+        people = people_of(snapshot, given)
         assert len(people) == 7
         report = build(people, snapshot.companies, config, today, since)
         results.append((report.as_json(), report.hours, [p[:4] for p in report.quiet]))
-    assert results[0] == results[1] == results[2]
+    assert results[0] == results[1] == results[2] == results[3] == results[4]
     assert results[0][2] == [("eve", "Eve E", "active", dt.date(2026, 10, 22).toordinal())]
+
+
+def test_report_logs_kept_in_the_index_follow_the_files(vault, run, monkeypatch) -> None:
+    """The logs the index keeps for the report: an edit, a damaged row, a removed file."""
+    import sqlite3
+
+    from pcrm.store import index
+    from pcrm.store.database import DB_NAME
+    from pcrm.store.paths import state_dir
+
+    monkeypatch.setattr(index, "RACY_SECONDS", -10.0)  # keep the seconds-old files
+    root = vault(FILES)
+
+    def report() -> dict:
+        result = run(root, "report", "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def rows() -> dict:
+        with sqlite3.connect(state_dir(root) / DB_NAME) as db:
+            return {path: (log, check) for path, log, check in
+                    db.execute("SELECT path, log, sum FROM report_logs")}
+
+    first = report()
+    assert report() == first and len(rows()) == 7  # filled by the first run, read by the next
+    # A damaged log is read again from its record, never shown (and written back).
+    with sqlite3.connect(state_dir(root) / DB_NAME) as db:
+        db.execute("UPDATE report_logs SET log = X'e9ff' WHERE path = 'contacts/ann.md'")
+    assert report() == first
+    assert rows()["contacts/ann.md"][0] != bytes.fromhex("e9ff")
+    # An edit: Bob's thank-you gets a reply.
+    bob = root / "contacts/bob.md"
+    bob.write_text(bob.read_text() + "\n## 2026-11-14 reply: thanks\n", encoding="utf-8")
+    edited = report()
+    assert edited["channels"]["message"]["replied"] == first["channels"]["message"]["replied"] + 1
+    assert report() == edited
+    # A file removed: its row goes with the next logs written.
+    (root / "contacts/dan.md").unlink()
+    ann = root / "contacts/ann.md"
+    ann.write_text(ann.read_text() + "\n## 2026-11-19 note: a new entry\n", encoding="utf-8")
+    report()  # (a file this run parsed is read as parsed: its log is kept by the next)
+    assert report() == report() and "contacts/dan.md" not in rows()
 
 
 @pytest.mark.parametrize("since", ["2026-13-01", "tomorrowish"])

@@ -192,7 +192,7 @@ def report(app: App, since: str | None, as_json: bool) -> None:
     snapshot = app.snapshot
     today = app.today
     start = parse_user_date(since, today, future=False, option="--since") if since else None
-    result = build(people_of(snapshot), snapshot.companies, app.config, today, start)
+    result = build(people_of(snapshot, app.root), snapshot.companies, app.config, today, start)
     if as_json:
         emit_json(result.as_json())
         return

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from pcrm.core.config import Config
@@ -216,26 +217,38 @@ _SUMMARY = FileRecord._fields.index("summary")  # where a plain record holds the
 _LOG = SummaryRecord._fields.index("log")
 
 
-def people_of(snapshot: Snapshot) -> list[Person]:
+def people_of(snapshot: Snapshot, root: Path | None = None) -> list[Person]:
     """Every contact of *snapshot* as the report reads it: from the index's briefs
-    and the logs of its records, undecoded (thousands of them), when it has them."""
+    and the logs it keeps (from the vault at *root*, see :mod:`pcrm.store.reportlogs`)
+    or those of its records, undecoded (thousands of them), when it has them."""
     briefs = snapshot.briefs
-    plain = getattr(snapshot.files, "plain_records", None)
+    files = snapshot.files
+    plain = getattr(files, "plain_records", None)
     if briefs is None or plain is None:
         return [_person(contact) for contact in snapshot.contacts]
     paths = [path for path, brief in briefs.items() if brief.status is not None]
-    records = plain(paths)
+    logs: dict[str, Any] = {}
+    if root is not None:
+        from pcrm.store.reportlogs import read_logs  # noqa: PLC0415 - sqlite only here
+
+        held = files.held  # type: ignore[attr-defined]
+        logs = read_logs(root, snapshot.config, [path for path in paths if not held(path)])
+    records = plain([path for path in paths if path not in logs])
     people = []
     for path in paths:
-        brief, record = briefs[path], records.get(path)
-        try:
-            log = record[_SUMMARY][_LOG]  # type: ignore[index]
-        except (TypeError, IndexError):
-            contact = snapshot.files[path].contact
-            if isinstance(contact, Summary):
-                people.append(_person(contact))
-            continue
-        people.append(Person(contact_id(path), brief.name or "", brief.status or "", brief.quiet_since, log))
+        brief = briefs[path]
+        log = logs.get(path)
+        if log is None:
+            try:
+                log = records[path][_SUMMARY][_LOG]  # type: ignore[index]
+            except (KeyError, TypeError, IndexError):
+                contact = files[path].contact
+                if isinstance(contact, Summary):
+                    people.append(_person(contact))
+                continue
+        people.append(Person(path[9:-3] if path.startswith("contacts/") and path.endswith(".md")
+                             else contact_id(path), brief.name or "", brief.status or "",
+                             brief.quiet_since, log))
     return people
 
 

@@ -79,6 +79,11 @@ class LazyFiles(MutableMapping):
                     pass
         return found
 
+    def held(self, path: str) -> bool:
+        """True when this run holds *path*'s file itself (decoded, parsed now, or given
+        by the event notes): the index's row may not be what the snapshot shows."""
+        return path in self._parsed or path in self._records
+
     def values(self):  # type: ignore[override]
         self.load_all()
         return [self._parsed[path] for path in self._order]
