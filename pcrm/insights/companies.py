@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from pcrm.core.config import ROLE_GROUPS, Config
 from pcrm.core.model import Company, Stage, Summary, company_key, contact_id
@@ -30,6 +30,7 @@ from pcrm.core.snapshot import Snapshot
 
 TARGET_GOAL = 5  # "about 5 target companies"
 GROUP_GOAL = (1, 2)  # "1-2 engineers, 1-2 managers, 1-2 recruiters"
+_RANK = {group: rank for rank, group in enumerate(GROUPS)}  # the order people are shown in
 
 
 class Due(NamedTuple):
@@ -126,22 +127,51 @@ class _BriefPeople:
     """People made from the index's briefs (see :class:`pcrm.core.records.Brief`):
     the same :class:`Person` as :func:`_person` makes from a decoded record."""
 
-    def __init__(self, words: dict, today: dt.date) -> None:
+    def __init__(self, words: dict, today: dt.date, *, upcoming: bool = True) -> None:
         self.words, self.today, self.now = words, today, today.toordinal()
+        self.upcoming = upcoming  # False: no next follow-up (the gaps need none)
         self.groups: dict[tuple, str] = {}  # people share roles: each is looked at once
 
     def __call__(self, item: tuple[str, Brief]) -> Person:
         path, brief = item
-        group = self.groups.get((brief.tags, brief.role))
+        tags, role = brief.tags, brief.role
+        group = self.groups.get((tags, role))
         if group is None:
-            group = self.groups[brief.tags, brief.role] = group_of(brief.tags, brief.role,
-                                                                   self.words)
-        quiet = brief.quiet_since is not None and self.now >= brief.quiet_since
+            group = self.groups[tags, role] = group_of(tags, role, self.words)
+        since = brief.quiet_since
         upcoming = None
-        if brief.active and (found := brief.next_due(self.today)) is not None:
+        if self.upcoming and brief.follow_ups and brief.status == "active" \
+                and (found := brief.next_due(self.today)) is not None:
             upcoming = Due(found[0][0], dt.date.fromordinal(found[1]))
-        return Person(contact_id(path), brief.name or "", brief.role, group,
-                      state_at(quiet, brief.firsts or (), self.now), path, upcoming)
+        return Person(_id(path), brief.name or "", role, group,
+                      state_at(since is not None and self.now >= since, brief.firsts or (),
+                               self.now), path, upcoming)
+
+
+def _fold(text: str) -> str:
+    """``text.casefold()``; for ASCII text, the faster ``lower()`` gives the same."""
+    return text.lower() if text.isascii() else text.casefold()
+
+
+def _id(path: str) -> str:
+    """:func:`contact_id`, without a call for the usual ``contacts/NAME.md``."""
+    return path[9:-3] if path.startswith("contacts/") and path.endswith(".md") \
+        else contact_id(path)
+
+
+def _keyed(members: Iterable[tuple[str | None, str | None, Any]]
+           ) -> Iterator[tuple[str, str, Any]]:
+    """(company key, company as written, member) of the *members* (company as written,
+    status, member) that name a company and are not archived. Thousands of contacts
+    share a few spellings: each one's key is computed once."""
+    keys: dict[str, str] = {}
+    for written, status, member in members:
+        if not written or status == "archived":
+            continue
+        key = keys.get(written)
+        if key is None:
+            key = keys[written] = company_key(written)
+        yield key, written, member
 
 
 def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Config,
@@ -152,9 +182,18 @@ def build(contacts: Iterable[Summary], companies: Iterable[Company], config: Con
                   lambda contact: _person(contact, words, today), show_all=show_all)
 
 
+def _members(briefs: dict[str, Brief]) -> Iterator[tuple[str | None, str | None, Any]]:
+    """The contacts of the index's *briefs* as :func:`_build` takes them."""
+    return ((brief.company, brief.status, (path, brief))
+            for path, brief in briefs.items() if brief.status is not None)
+
+
 def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str, Any]],
-           person: Callable[[Any], Person], *, show_all: bool) -> list[CompanyView]:
-    """:func:`build` over *members*: (company as written, status, what *person* takes)."""
+           person: Callable[[Any], Person], *, show_all: bool,
+           ordered: bool = True) -> list[CompanyView]:
+    """:func:`build` over *members*: (company as written, status, what *person* takes);
+    without *ordered*, each company's people are left in the members' order (enough
+    for its gaps)."""
     views: dict[str, CompanyView] = {}
     for company in sorted(companies, key=lambda c: c.path):
         key = company_key(company.name)
@@ -162,10 +201,7 @@ def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str
             views[key] = CompanyView(company.name, company.target, company.why, company.path,
                                      applications(company.stages))
     spellings: dict[str, Counter] = {}
-    for written, status, member in members:
-        if not written or status == "archived":
-            continue
-        key = company_key(written)
+    for key, written, member in _keyed(members):
         view = views.get(key)
         if view is None or view.path is None:
             if not show_all:
@@ -179,7 +215,9 @@ def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str
         views[key].name = names.most_common(1)[0][0]
     chosen = [view for view in views.values() if view.target or show_all]
     for view in chosen:
-        view.people.sort(key=lambda p: (GROUPS.index(p.group), p.name.casefold(), p.contact))
+        if ordered:  # by group, name (ignoring case), id: ids are unique, people never compared
+            view.people = [p for _r, _n, _c, p in sorted(
+                [(_RANK[p.group], _fold(p.name), p.contact, p) for p in view.people])]
         if view.target:
             view.gaps = gaps(view.name, [p.group for p in view.people],
                              [p.state == QUIET for p in view.people])
@@ -250,29 +288,14 @@ def status_gaps(snapshot: Snapshot, today: dt.date) -> str | None:
 
     Read from the index's briefs (company, role, quiet since), decoding no record.
     """
-    targets: dict[str, Company] = {}
-    for company in sorted(snapshot.companies, key=lambda c: c.path):
-        targets.setdefault(company_key(company.name), company)
-    targets = {key: company for key, company in targets.items() if company.target}
-    if not targets:
+    companies = snapshot.companies
+    if not any(company.target for company in companies):
         return None
     if snapshot.briefs is None:
-        return gap_summary(build(snapshot.contacts, targets.values(), snapshot.config, today))
-    words = role_words(snapshot.config)
-    people: dict[str, list[tuple[str, bool]]] = {key: [] for key in targets}
-    now = today.toordinal()
-    groups: dict[tuple, str] = {}  # people share roles: each (tags, role) is looked at once
-    for brief in snapshot.briefs.values():
-        if (key := brief.company_key) is not None and key in people and not brief.archived:
-            quiet = brief.quiet_since is not None and now >= brief.quiet_since
-            group = groups.get((brief.tags, brief.role))
-            if group is None:
-                group = groups[brief.tags, brief.role] = group_of(brief.tags, brief.role, words)
-            people[key].append((group, quiet))
-    views = [CompanyView(company.name, True, company.why, company.path, gaps=gaps(
-        company.name, [group for group, _quiet in people[key]],
-        [quiet for _group, quiet in people[key]])) for key, company in targets.items()]
-    return gap_summary(views)
+        return gap_summary(build(snapshot.contacts, companies, snapshot.config, today))
+    people = _BriefPeople(role_words(snapshot.config), today, upcoming=False)
+    return gap_summary(_build(companies, _members(snapshot.briefs), people, show_all=False,
+                              ordered=False))
 
 
 def for_snapshot(snapshot: Snapshot, today: dt.date, *, show_all: bool = False
@@ -281,8 +304,6 @@ def for_snapshot(snapshot: Snapshot, today: dt.date, *, show_all: bool = False
     (no contact's record is decoded)."""
     if not show_all and snapshot.briefs is not None:
         people = _BriefPeople(role_words(snapshot.config), today)
-        members = ((brief.company, brief.status, (path, brief))
-                   for path, brief in snapshot.briefs.items() if brief.status is not None)
-        return _build(snapshot.companies, members, people, show_all=False)
+        return _build(snapshot.companies, _members(snapshot.briefs), people, show_all=False)
     return build(snapshot.contacts, snapshot.companies, snapshot.config, today,
                  show_all=show_all)

@@ -107,14 +107,22 @@ class _Kinds:
                                                   None) or MESSAGE
         return found
 
-    def meeting(self, kind: str) -> tuple[Duration, tuple[str, ...]]:
+    def meeting(self, kind: str) -> tuple[Duration, tuple[str, ...], int | None]:
+        """Its thank-you window, the channels that answer it, and the window in
+        minutes (None: months or years, which need the calendar)."""
         found = self.meetings.get(kind)
         if found is None:
             known = self.config.kinds.get(kind)
             window = (known.window if known is not None else None) or Duration(24, "h")
             accepted = (known.answered_by if known is not None else ()) or (MESSAGE,)
-            found = self.meetings[kind] = (window, tuple(accepted))
+            step = _MINUTES.get(window.unit)
+            found = self.meetings[kind] = (window, tuple(accepted),
+                                           window.amount * step if step else None)
         return found
+
+
+_MINUTES = {"h": 60, "d": 24 * 60, "w": 7 * 24 * 60}  # the fixed-length units
+_DAY = 24 * 60
 
 
 def _when(entry: Entry) -> dt.datetime:
@@ -124,53 +132,58 @@ def _when(entry: Entry) -> dt.datetime:
 
 def _thank_you(log: Sequence[Entry], position: int, kinds: _Kinds, today: int,
                report: Report) -> None:
-    """Count the thank-you the meeting at *position* owes (see the module doc)."""
-    meeting = log[position]
-    window, accepted = kinds.meeting(meeting[2])
-    met = _when(meeting)
-    deadline = window.add(met)
+    """Count the thank-you the meeting at *position* owes (see the module doc).
+
+    Times are minutes from the start of day 1 (ordinal): an untimed entry at
+    the start of its day, a deadline's day its minutes' day."""
+    day, minutes, kind, _klass = log[position]
+    window, accepted, length = kinds.meeting(kind)
+    met = day * _DAY + (minutes or 0)
+    if length is not None:
+        deadline = met + length
+    else:  # calendar months or years: as the calendar counts them
+        end = window.add(_when(log[position]))
+        deadline = end.toordinal() * _DAY + end.hour * 60 + end.minute
+    channels = kinds.channels
     sent = None
     for later in log[position + 1:]:
-        if later[3] == MEETING:
+        klass = later[3]
+        if klass == MEETING:
             break
-        if later[3] == OUTBOUND and kinds.channel(later[2]) in accepted:
+        if klass == OUTBOUND and (channels.get(later[2]) or kinds.channel(later[2])) in accepted:
             sent = later
             break
     if sent is None:
-        if deadline.toordinal() < today:
+        if deadline // _DAY < today:
             report.thank_you_total += 1
         return
     report.thank_you_total += 1
-    when = _when(sent)
-    in_time = when <= deadline if sent[1] is not None else sent[0] <= deadline.toordinal()
-    report.thank_you_on_time += in_time
-    report.hours.append(max(0.0, (when - met).total_seconds() / 3600))
-
-
-def _replied(log: Sequence[Entry], position: int) -> bool:
-    """True if an inbound follows the outbound at *position* before the next outbound."""
-    for later in log[position + 1:]:
-        if later[3] == OUTBOUND:
-            return False
-        if later[3] == INBOUND:
-            return True
-    return False
+    when = sent[0] * _DAY + (sent[1] or 0)
+    report.thank_you_on_time += when <= deadline if sent[1] is not None \
+        else sent[0] <= deadline // _DAY
+    report.hours.append(max(0.0, (when - met) * 60 / 3600))
 
 
 def _measure(log: Sequence[Entry], start: int, first: int, kinds: _Kinds, today: int,
-             report: Report, per_week: list[int]) -> None:
-    """Add one contact's log (entries up to *today*) to *report*, in one pass."""
+             report: Report, per_week: list[int], funnel: list[int]) -> None:
+    """Add one contact's log (entries up to *today*) to *report*, in one pass;
+    *funnel*: the counts of reached, replied, met and interviewed so far."""
     reached = replied = met = interviewed = False
+    channels, sent, answered = kinds.channels, report.sent, report.replied
     for position, (day, _minutes, kind, klass) in enumerate(log):
         if klass == OUTBOUND:
             if day >= first:
                 per_week[(day - first) // 7] += 1
             if day >= start:
                 reached = True
-                channel = kinds.channel(kind)
-                report.sent[channel] += 1
-                if _replied(log, position):
-                    report.replied[channel] += 1
+                channel = channels.get(kind) or kinds.channel(kind)
+                sent[channel] += 1
+                for later in log[position + 1:]:  # replied: an inbound before the next outbound
+                    if later[3] == OUTBOUND:
+                        break
+                    if later[3] == INBOUND:
+                        answered[channel] += 1
+                        break
         elif day < start:
             continue
         elif klass == INBOUND:
@@ -179,11 +192,11 @@ def _measure(log: Sequence[Entry], start: int, first: int, kinds: _Kinds, today:
             reached = replied = met = True
             interviewed = interviewed or kind == "interview"
             _thank_you(log, position, kinds, today, report)
-    funnel = report.funnel
-    funnel["reached"] += reached
-    funnel["replied"] += replied
-    funnel["met"] += met
-    funnel["interviewed"] += interviewed
+    if reached:
+        funnel[0] += 1
+        funnel[1] += replied
+        funnel[2] += met
+        funnel[3] += interviewed
 
 
 def build(people: Iterable[Person], companies: Iterable[Company], config: Config,
@@ -196,19 +209,22 @@ def build(people: Iterable[Person], companies: Iterable[Company], config: Config
     monday = today - dt.timedelta(days=today.weekday())
     first = (monday - dt.timedelta(weeks=WEEKS - 1)).toordinal()
     per_week = [0] * WEEKS
+    funnel = [0, 0, 0, 0]
     kinds = _Kinds(config)
     for person in people:
         log = person.log  # in time order: only booked meetings lie after today
         if log and log[-1][0] > now:
             log = [entry for entry in log if entry[0] <= now]
         if log:
-            _measure(log, start, first, kinds, now, report, per_week)
+            _measure(log, start, first, kinds, now, report, per_week, funnel)
         quiet = person.quiet_since
         if person.status != "archived" and quiet is not None and start <= quiet <= now:
             report.quiet.append(person)
     report.weeks = [(iso_week(dt.date.fromordinal(first) + dt.timedelta(weeks=n)), per_week[n])
                     for n in range(WEEKS)]
     report.quiet.sort(key=lambda c: (c.name.casefold(), c.id))
+    for step, count in zip(("reached", "replied", "met", "interviewed"), funnel):
+        report.funnel[step] = count
     report.funnel["offer"] = _offers(companies, start, today)
     return report
 
