@@ -243,6 +243,26 @@ def test_list_filters(example, run) -> None:
     assert run(example, "list", "--tag", "nobody").output.strip() == "No contacts."
 
 
+@pytest.mark.parametrize("name, role, company, status, tags, line", [
+    ("Ann", "Engineer", "Acme", "active", ("x", "y"), "Ann     Engineer · Acme  #x #y  (ann)"),
+    ("Ann", None, None, "active", (), "Ann  (ann)"),  # nothing after the name: no padding
+    ("Ann\u00a0", None, None, "active", (), "Ann  (ann)"),  # the name's end is stripped then
+    ("Ann", " ", None, "active", (), "Ann  (ann)"),  # a blank role is nothing either
+    ("Ann", None, None, "paused", (), "Ann      [paused]  (ann)"),
+    ("Ann", "Lead ", None, "active", (), "Ann     Lead  (ann)"),
+    ("Ann", None, "Acme", "archived", ("z",), "Ann     Acme [archived]  #z  (ann)"),
+])
+def test_list_lines(name, role, company, status, tags, line) -> None:
+    """What follows a name is made once per role, company, status and tags: every line
+    still reads as name, role · company, [status], #tags, (id), its end stripped."""
+    from pcrm.core.brief import Brief
+    from pcrm.insights.people import lines
+
+    brief = Brief(False, status, None, tags, name, company, role, None, None, b"", None, None,
+                  None)
+    assert lines([("ann", brief)] * 2, 6) == [line] * 2
+
+
 def test_list_json(example, run) -> None:
     result = run(example, "list", "--json", "--company", "acme")
     data = json.loads(result.output)

@@ -49,12 +49,22 @@ def _company_lines(view, today: dt.date) -> list[str]:  # noqa: ANN001 - a Compa
     low, high = GROUP_GOAL
     lines.append(f"  {coverage} (goal {low}-{high} each)" if view.target else f"  {coverage}")
     roles: dict[str | None, str] = {}  # thousands of people share a few roles
+    nexts: dict[tuple, str] = {}  # and a few follow-ups (rule, day)
     for person in view.people:
         role = roles.get(person.role)
         if role is None:
             role = roles[person.role] = plain(person.role, 13)
-        lines.append(f"  {person.group:<9} {plain(person.name, 17):<17} "
-                     f"{role:<13} {person.state:<13} {_next(person, today)}".rstrip())
+        name = person.name
+        if len(name) > 17 or not name.isprintable():
+            name = plain(name, 17)
+        item = person.next
+        after = ""
+        if item is not None:
+            after = nexts.get((item.rule, item.due))  # type: ignore[assignment]
+            if after is None:
+                after = nexts[item.rule, item.due] = _next(person, today)
+        lines.append(f"  {person.group:<9} {name:<17} {role:<13} {person.state:<13} "
+                     f"{after}".rstrip())
     if not view.people:
         lines.append("  nobody yet: pcrm new \"Name\" --company "
                      + plain(view.name, 30) if " " not in view.name else

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any, Callable
 
-from pcrm.core import yamlload
+from pcrm.core.yamlscalars import MAX_DEPTH
 from pcrm.core.model import STATUSES, Contact, Diagnostic
 from pcrm.core.safetext import CONTROL, brief, has_control
 from pcrm.core.timeutil import parse_cadence
@@ -169,7 +169,7 @@ def _birthday(value: Any) -> tuple[int | None, int, int] | None:
 def _has_control(value: Any, depth: int = 0) -> bool:
     if isinstance(value, str):
         return has_control(value)
-    if depth > yamlload.MAX_DEPTH:
+    if depth > MAX_DEPTH:
         return False
     if isinstance(value, dict):
         return any(_has_control(k, depth + 1) or _has_control(v, depth + 1)

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
-from pcrm.core import fields, lint, yamlfast, yamlload
+from pcrm.core import fields, lint, yamlfast
 from pcrm.core.config import Config, unknown_kind, unknown_stage
 from pcrm.core.model import (MAX_FILE_BYTES, Contact, Diagnostic, Interaction, ParsedFile,
                              contact_id)
 from pcrm.core.safetext import brief, has_control
 from pcrm.core.timeutil import parse_iso_date
+from pcrm.core.yamlscalars import NESTED_TOO_DEEPLY
+
+if TYPE_CHECKING:
+    from pcrm.core.yamlload import YamlError
 
 
 _HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
@@ -111,11 +116,13 @@ def load_front_matter(path: str, raw: bytes, *, every: bool = False
     yaml_text, body_start, problem = split_front_matter(lines, path)
     if problem:
         return None, {}, lines, 0, [problem]
-    noted: list[tuple[tuple, yamlload.YamlError]] | None = [] if every else None
+    noted: list[tuple[tuple, YamlError]] | None = [] if every else None
     simple = yamlfast.load_simple(yaml_text or "", 1)
     if simple is not None:  # the common shape, read without composing a YAML tree
         data, key_lines = simple
     else:
+        from pcrm.core import yamlload  # noqa: PLC0415 - PyYAML only for the other shapes
+
         try:
             data, key_lines = yamlload.load_with_lines(yaml_text or "", line_offset=1,
                                                        problems=noted)
@@ -138,7 +145,7 @@ def load_front_matter(path: str, raw: bytes, *, every: bool = False
 
 
 def _yaml_problem(message: str) -> str:
-    if message.startswith(yamlload.NESTED_TOO_DEEPLY):
+    if message.startswith(NESTED_TOO_DEEPLY):
         return f"front-matter {message}"
     return f"front-matter: {message}"
 

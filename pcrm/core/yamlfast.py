@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pcrm.core.yamlload import StrictResolver, _scalar_value
+from pcrm.core.yamlscalars import _scalar_value, implicit_resolvers
 
 # Characters the fast path accepts anywhere: printable, no tab, no YAML line
 # break other than "\n" (NEL, U+2028/9), no byte-order mark, and none of
@@ -34,7 +34,7 @@ _QUOTED = re.compile(r"\"([^\"]*)\" *|'([^']*)' *")
 _ITEM = re.compile(r"[^-?:,\[\]&*!|>'\"%@` ][^:,\[\]]*")
 
 _STR = "tag:yaml.org,2002:str"
-_RESOLVERS = StrictResolver.yaml_implicit_resolvers
+_RESOLVERS = implicit_resolvers()  # those of the full loader (pcrm.core.yamlload)
 
 
 def _plain_value(text: str) -> Any:

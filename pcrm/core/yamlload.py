@@ -32,7 +32,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from pcrm.core.safetext import brief
-from pcrm.core.timeutil import MAX_YEAR, MIN_YEAR
+from pcrm.core.yamlscalars import (IMPLICIT, MAX_DEPTH, NESTED_TOO_DEEPLY,  # noqa: F401
+                                   _scalar_value)
 
 try:  # libyaml makes loading several times faster; fall back without it.
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
@@ -63,9 +64,6 @@ class YamlError(Exception):
         self.col = col
 
 
-MAX_DEPTH = 50
-"""Deepest nesting of lists and mappings accepted (a contact needs three)."""
-NESTED_TOO_DEEPLY = "nested too deeply"
 
 
 class StrictResolver(BaseResolver):
@@ -85,23 +83,8 @@ class StrictResolver(BaseResolver):
         return self.DEFAULT_MAPPING_TAG
 
 
-# One pattern per type, used both to tag plain scalars and to check the text
-# of explicitly tagged ones (``!!int 0x10``).
-_BOOL_TEXT = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
 StrictResolver.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in [
-    ("tag:yaml.org,2002:bool", _BOOL_TEXT, list("tTfF")),
-    ("tag:yaml.org,2002:int", _INT, list("-0123456789")),
-    ("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")),
-    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:timestamp", _DATE, list("0123456789")),
-]:
+for _tag, _regexp, _first in IMPLICIT:
     StrictResolver.add_implicit_resolver(_tag, _regexp, _first)
 
 
@@ -112,8 +95,6 @@ class StrictLoader(_Parser, StrictResolver):  # type: ignore[misc, valid-type]
         _Parser.__init__(self, stream)
         StrictResolver.__init__(self)
 
-
-_BOOL = {"true": True, "false": False}
 
 
 
@@ -206,45 +187,6 @@ class _Builder:
         return result
 
 
-def _scalar_value(tag: str, value: str) -> Any:
-    """A plain scalar's value for its tag; ValueError when it cannot be one.
-
-    Implicit tags only ever come with text their pattern matched; explicit ones
-    (``!!int 0x10``, ``!!bool yes``) may carry anything, so everything is checked.
-    """
-    if tag == "tag:yaml.org,2002:int":
-        if not _INT.match(value):
-            raise ValueError(f"{_clip(value)} is not a whole number")
-        try:
-            return int(value)
-        except ValueError:  # past Python's digit limit
-            raise ValueError(f"{_clip(value)} has too many digits") from None
-    if tag == "tag:yaml.org,2002:bool":
-        if not _BOOL_TEXT.match(value):
-            raise ValueError(f"{_clip(value)} is not true or false")
-        return _BOOL[value.lower()]
-    if tag == "tag:yaml.org,2002:null":
-        if not _NULL.match(value):
-            raise ValueError(f"{_clip(value)} is not null")
-        return None
-    if tag == "tag:yaml.org,2002:timestamp":
-        try:
-            day = _dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value} is not a valid date") from None
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise ValueError(f"{value}: the year must be from {MIN_YEAR} to {MAX_YEAR}")
-        return day
-    if tag == "tag:yaml.org,2002:float":
-        lowered = value.lower()
-        if not _FLOAT.match(value):
-            raise ValueError(f"{_clip(value)} is not a number")
-        if lowered.endswith("inf"):
-            return float("-inf") if lowered.startswith("-") else float("inf")
-        return float("nan") if lowered == ".nan" else float(value)
-    raise LookupError(tag)
-
-
 def _explain(problem: str, text: str, index: int | None) -> str:
     """libyaml's message, or what it means for the line the user wrote."""
     lines = text.split("\n")
@@ -259,10 +201,6 @@ def _explain(problem: str, text: str, index: int | None) -> str:
             quoted = value.replace('"', '\\"')
             return (f"a value containing ': ' must be quoted: {key.strip()}: \"{quoted}\"")
     return problem
-
-
-def _clip(value: str) -> str:
-    return brief(value)
 
 
 _NESTER = re.compile(r"[\[{]|[-?:](?=[ \t\r\n]|$)", re.MULTILINE)

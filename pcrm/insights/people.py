@@ -28,28 +28,40 @@ def listed(briefs: Mapping[str, Brief], *, tag: str | None = None,
     found = []
     wanted = company.casefold() if company else None
     for path, brief in briefs.items():
-        if brief.status is None or (active_only and brief.status != "active"):
+        status = brief.status
+        if status is None or (active_only and status != "active"):
             continue
         if (tag and tag not in brief.tags) or \
                 (wanted is not None and (brief.company or "").casefold() != wanted):
             continue
-        found.append((brief.name.casefold(), contact_id(path), brief))  # type: ignore[union-attr]
+        name: str = brief.name  # type: ignore[assignment]  # a contact's brief has one
+        # casefold(), by the faster lower() where it gives the same (ASCII); the id
+        # without a call for the usual contacts/NAME.md
+        found.append((name.lower() if name.isascii() else name.casefold(),
+                      path[9:-3] if path.startswith("contacts/") and path.endswith(".md")
+                      else contact_id(path), brief))
     found.sort()  # by name, then id: ids are unique, so briefs are never compared
     return [(cid, brief) for _key, cid, brief in found]
 
 
 def lines(people: Iterable[tuple[str, Brief]], width: int) -> list[str]:
     """One line per contact: name, role · company, [status], #tags, (id)."""
-    wheres: dict[tuple, str] = {}  # thousands of people share a few roles, companies, tags
-    tagged: dict[tuple, str] = {}
+    # Thousands of people share a few roles, companies, statuses and tags: what
+    # follows the name is made once for each of them.
+    rests: dict[tuple, str] = {}
     found = []
     for cid, b in people:
-        where = wheres.get((b.role, b.company))
-        if where is None:
-            where = wheres[b.role, b.company] = " · ".join(x for x in (b.role, b.company) if x)
-        tags = tagged.get(b.tags)
-        if tags is None:
-            tags = tagged[b.tags] = " ".join(f"#{t}" for t in b.tags)
-        state = "" if b.status == "active" else f" [{b.status}]"
-        found.append(f"{b.name:<{width}}  {where}{state}  {tags}".rstrip() + f"  ({cid})")
+        key = (b.role, b.company, b.status, b.tags)
+        rest = rests.get(key)
+        if rest is None:
+            where = " · ".join(x for x in (b.role, b.company) if x)
+            state = "" if b.status == "active" else f" [{b.status}]"
+            tags = " ".join(f"#{t}" for t in b.tags)
+            # The line is stripped at its end: the rest's end, unless it is all blank
+            # (then "" here, and the name's end is stripped).
+            rest = rests[key] = f"  {where}{state}  {tags}".rstrip()
+        if rest:
+            found.append(f"{b.name:<{width}}{rest}  ({cid})")
+        else:
+            found.append(f"{b.name:<{width}}".rstrip() + f"  ({cid})")
     return found
