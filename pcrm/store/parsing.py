@@ -116,11 +116,11 @@ def parse_many(todo: list[tuple[str, str]], config: Config,
                 take(pending)
                 pending = []
         if helper is not None:
-            while not helper.ended:
-                pending += helper.receive(wait=True)
-                if len(pending) >= BATCH:
+            while not helper.ended:  # what is here is written while the helper ends
+                if pending:
                     take(pending)
                     pending = []
+                pending += helper.receive(wait=True)
             for number in sorted(set(range(count)) - mine - helper.chunks):
                 pending += [(position, _encoded(*todo[position], config)) for position
                             in range(number * size, min(len(todo), (number + 1) * size))]
