@@ -129,6 +129,32 @@ def test_real_conflict_aborts_the_rebase(devices: tuple[Path, Path]) -> None:
     assert "Kotlin" in (phone / "companies" / "acme.md").read_text()
 
 
+def test_a_sync_opens_the_repository_once(devices: tuple[Path, Path],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks before the pull, the pull and its conflict all use one opened repository."""
+    import git as gitpython
+
+    laptop, phone = devices
+    opened: list[str] = []
+    real = gitpython.Repo.__init__
+
+    def counted(self: Any, path: Any = None, *args: Any, **kwargs: Any) -> None:
+        opened.append(str(path))
+        real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(gitpython.Repo, "__init__", counted)
+    for device, why in ((laptop, "Swift"), (phone, "Kotlin")):
+        write(device, {"companies/acme.md": f"---\nname: Acme\nwhy: {why}\n---\n"})
+        git(device, "commit", "--quiet", "-am", f"why {why}")
+    pushed = invoke(laptop, "sync")
+    assert pushed.exit_code == 0 and "pushed 1 commit" in pushed.output, pushed.output
+    assert len(opened) == 1, opened
+    opened.clear()
+    conflict = invoke(phone, "sync")
+    assert conflict.exit_code == 1 and "rebase was aborted" in conflict.output, conflict.output
+    assert len(opened) == 1, opened
+
+
 def test_uncommitted_changes_are_refused(devices: tuple[Path, Path]) -> None:
     laptop, _phone = devices
     write(laptop, {"contacts/jane.md": JANE + "\n## 2026-11-21 note: not committed\n"})

@@ -148,12 +148,13 @@ def open_repo(root: Path) -> gitpython.Repo:
     return repo
 
 
-def repo_prefix(root: Path) -> str:
+def repo_prefix(root: Path, repo: gitpython.Repo | None = None) -> str:
     """The vault's folder relative to the repository top (``""`` or ``notes/crm/``).
 
+    *repo*: the repository :func:`open_repo` gave, else it is opened here.
     Raises :class:`GitError` when *root* is not inside a Git working tree.
     """
-    top = Path(open_repo(root).working_tree_dir or "").resolve()
+    top = Path((repo or open_repo(root)).working_tree_dir or "").resolve()
     try:
         rel = root.resolve().relative_to(top).as_posix()
     except ValueError:
@@ -191,9 +192,14 @@ def command_error(exc: Any) -> str:
     return first_line(Done(exc.status or 1, b"", stderr.encode())) if stderr else str(exc)
 
 
-def git_path(root: Path, name: str) -> Path:
-    """``git rev-parse --git-path NAME`` as an absolute path (honours core.hooksPath)."""
-    repo_prefix(root)  # a clear error outside a repository
+def git_path(root: Path, name: str, repo: gitpython.Repo | None = None) -> Path:
+    """``git rev-parse --git-path NAME`` as an absolute path (honours core.hooksPath).
+
+    Without *repo* (an open repository: *root* is in one) it checks first that
+    *root* is in a repository, for a clear error.
+    """
+    if repo is None:
+        repo_prefix(root)
     path = Path(text(run(root, ["rev-parse", "--git-path", name])))
     return path if path.is_absolute() else (root / path).resolve()
 

@@ -33,8 +33,8 @@ def _count(root: Path, revisions: str) -> int:
     return int(text(done) or 0) if done.returncode == 0 else 0
 
 
-def _rebase_in_progress(root: Path) -> bool:
-    return any(git_path(root, name).exists() for name in ("rebase-merge", "rebase-apply"))
+def _rebase_in_progress(root: Path, repo: gitpython.Repo) -> bool:
+    return any(git_path(root, name, repo).exists() for name in ("rebase-merge", "rebase-apply"))
 
 
 def progress_reporter(show: Callable[[str], None]) -> gitpython.RemoteProgress:
@@ -56,9 +56,9 @@ def progress_reporter(show: Callable[[str], None]) -> gitpython.RemoteProgress:
     return Reporter()
 
 
-def _branch_and_upstream(root: Path) -> tuple[str, str]:
+def _branch_and_upstream(root: Path, repo: gitpython.Repo) -> tuple[str, str]:
     """The current branch and its upstream, or a :class:`GitError` saying what to do."""
-    repo_prefix(root)
+    repo_prefix(root, repo)
     if not text(run(root, ["remote"])):
         raise GitError("this vault's repository has no remote to sync with; add one with "
                        "'git remote add origin URL', then 'git push -u origin HEAD'")
@@ -66,7 +66,7 @@ def _branch_and_upstream(root: Path) -> tuple[str, str]:
     branch = text(done)
     if done.returncode != 0 or not branch:
         raise GitError("HEAD is detached (not on a branch); 'git switch BRANCH' first")
-    if _rebase_in_progress(root):
+    if _rebase_in_progress(root, repo):
         raise GitError("a rebase is already in progress; finish it ('git rebase --continue') "
                        "or undo it ('git rebase --abort') first")
     done = run(root, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"],
@@ -85,7 +85,8 @@ def _branch_and_upstream(root: Path) -> tuple[str, str]:
     return branch, upstream
 
 
-def _pull(root: Path, remote: Any, upstream: str, reporter: Any) -> None:
+def _pull(root: Path, repo: gitpython.Repo, remote: Any, upstream: str, reporter: Any
+          ) -> None:
     """``git pull --rebase``; a conflict aborts the rebase and says which files conflict."""
     import git as gitpython
 
@@ -94,7 +95,7 @@ def _pull(root: Path, remote: Any, upstream: str, reporter: Any) -> None:
         return
     except gitpython.GitCommandError as exc:
         failed = command_error(exc)
-    if not _rebase_in_progress(root):
+    if not _rebase_in_progress(root, repo):
         raise GitError(f"git pull failed: {failed}")
     conflicted = text(run(root, ["diff", "--name-only", "--diff-filter=U", "--relative"],
                           check=False)).split("\n")
@@ -121,13 +122,13 @@ def sync(root: Path, progress: Callable[[str], None] | None = None,
     """
     import git as gitpython
 
-    branch, upstream = _branch_and_upstream(root)
+    repo = open_repo(root)  # once: every check below uses it
+    branch, upstream = _branch_and_upstream(root, repo)
     before = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
-    repo = open_repo(root)
     tracking = repo.active_branch.tracking_branch()
     remote = repo.remote(tracking.remote_name if tracking is not None else "origin")
     reporter = progress_reporter(progress) if progress is not None else None
-    _pull(root, remote, upstream, reporter)
+    _pull(root, repo, remote, upstream, reporter)
     after = text(run(root, ["rev-parse", "-q", "--verify", "@{upstream}"], check=False))
     pulled = _count(root, f"{before}..{after}") if before and after else \
         (_count(root, after) if after else 0)
