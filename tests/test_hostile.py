@@ -133,12 +133,14 @@ def test_depth_limit_counts_levels_exactly() -> None:
         yamlload.load(block + " " * (yamlload.MAX_DEPTH + 1) + "x\n")
 
 
-def _seconds(action: Callable[[], object]) -> float:
+def _seconds(action: Callable[[], object], repeat: int = 2) -> float:
+    """The least CPU time this thread spent on *action* over *repeat* runs: unlike
+    the wall clock, it does not grow while other processes hold the cores."""
     best = float("inf")
-    for _ in range(2):
-        started = time.perf_counter()
+    for _ in range(repeat):
+        started = time.thread_time()
         action()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.thread_time() - started)
     return best
 
 
@@ -161,10 +163,20 @@ def test_patterns_are_linear(action: Callable[[], object]) -> None:
 
 
 def test_parsing_is_linear_in_headings() -> None:
-    """Each heading's section end was found by copying the rest of the list."""
-    small = _seconds(_parse("## 2026-01-01 email: x\n" * 5000))
-    large = _seconds(_parse("## 2026-01-01 email: x\n" * 20000))
-    assert large < 8 * small + 0.05, (small, large)
+    """Each heading's section end was found by copying the rest of the list.
+
+    Four times the headings cost about four times the CPU time (quadratic: sixteen);
+    a measurement disturbed by the machine is taken again, up to three times."""
+    small_file = _parse("## 2026-01-01 email: x\n" * 5000)
+    large_file = _parse("## 2026-01-01 email: x\n" * 20000)
+    measured = []
+    for _attempt in range(3):
+        small, large = _seconds(small_file, 3), _seconds(large_file, 3)
+        measured.append((small, large))
+        if large < 8 * small + 0.02:
+            break
+    else:
+        pytest.fail(f"4x the headings cost more than 8x the time: {measured}")
 
 
 def test_search_snippet_is_linear_in_blank_lines(vault: Callable[..., Path],
