@@ -153,11 +153,11 @@ def _reindex_seconds(tmp_path: Path, count: int) -> float:
 
     def timed(function: Callable) -> Callable:
         def run(*args: object) -> object:  # the index update alone, not the parsing
-            started = time.perf_counter()
+            started = time.thread_time()  # CPU time: not what other processes take
             try:
                 return function(*args)
             finally:
-                spent.append(time.perf_counter() - started)
+                spent.append(time.thread_time() - started)
         return run
 
     writer = store_index._Writer
@@ -178,7 +178,16 @@ def _reindex_seconds(tmp_path: Path, count: int) -> float:
 
 @pytest.mark.slow
 def test_reindexing_every_file_is_linear(tmp_path: Path) -> None:
-    """Each changed file's search row was deleted by a scan of the whole table."""
-    small = _reindex_seconds(tmp_path, 1000)
-    large = _reindex_seconds(tmp_path, 4000)
-    assert large < 12 * small, (small, large)  # linear is 4x; the scan made it 16x to 25x
+    """Each changed file's search row was deleted by a scan of the whole table.
+
+    Linear is 4x, the scan made it 16x to 25x; a measurement disturbed by the
+    machine is taken again, up to three times."""
+    measured = []
+    for _attempt in range(3):
+        small = _reindex_seconds(tmp_path, 1000)
+        large = _reindex_seconds(tmp_path, 4000)
+        measured.append((small, large))
+        if large < 12 * small:
+            break
+    else:
+        pytest.fail(f"4x the files cost more than 12x the time to re-index: {measured}")
