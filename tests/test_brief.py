@@ -64,3 +64,22 @@ def test_every_case_is_due_on_some_day() -> None:
         assert parsed.contact is not None
         assert any(next_follow_up(parsed.contact, config, day) is not None
                    for day in (TODAY, dt.date(2026, 11, 24), dt.date(2027, 1, 30)))
+
+
+def test_lazy_files_find_a_folders_paths_sorted_or_not() -> None:
+    """``under`` by bisection over the walk's sorted paths, by a scan once a path was
+    added out of order; always the same paths as a plain scan, in the same order."""
+    from pcrm.store.lazyfiles import LazyFiles
+
+    def scan(files: LazyFiles, folder: str) -> list[str]:
+        return [path for path in files if path.startswith(folder + "/")]
+
+    order = sorted(["companies/acme.md", "contacts/a.md", "contacts/b/c.md", "contacts/b.md",
+                    "contacts0.md", "events/2026-11-01-fair.md", "events/x/y.md", "eventsz.md"])
+    files = LazyFiles(order, {}, {}, lambda paths: {}, lambda path: None)  # type: ignore[arg-type]
+    for folder in ("companies", "contacts", "events", "nothing"):
+        assert files.under(folder) == scan(files, folder)
+    assert files.under("events") == ["events/2026-11-01-fair.md", "events/x/y.md"]
+    files.put_record("contacts/0-first.md", b"")  # after the others: no longer sorted
+    assert files.under("contacts") == scan(files, "contacts")
+    assert files.under("contacts")[-1] == "contacts/0-first.md"

@@ -45,11 +45,18 @@ class Snapshot:
     def _files_in(self, folder: str) -> list[ParsedFile]:
         """The files under *folder*, in the snapshot's order; no other file's
         record is decoded for them."""
-        paths = [path for path in self.files if path.startswith(folder + "/")]
+        paths = self.paths_in(folder)
         preload = getattr(self.files, "preload", None)  # a lazy mapping: one query for all
         if preload is not None:
             preload(paths)
         return [self.files[path] for path in paths]
+
+    def paths_in(self, folder: str) -> list[str]:
+        """The paths of the files under *folder* (``events``), in the snapshot's order."""
+        under = getattr(self.files, "under", None)  # a lazy mapping finds them faster
+        if under is not None:
+            return under(folder)
+        return [path for path in self.files if path.startswith(folder + "/")]
 
     @property
     def companies(self) -> list[Company]:

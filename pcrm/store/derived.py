@@ -19,7 +19,6 @@ import marshal
 import os
 import sqlite3
 import time
-from operator import methodcaller
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -111,9 +110,12 @@ def attendance_key(files: Iterable[str], briefs: Mapping[str, Brief],
     was modified too recently for its stamp to be trusted."""
     racy = ((time.time() if now is None else now) - _index.RACY_SECONDS) * 1e9
     paths = files if isinstance(files, list) else list(files)
+    under = getattr(files, "under", None)  # the index's lazy mapping: by bisection
+    notes = (under(COMPANIES_FOLDER) + under(EVENTS_FOLDER) if under is not None else
+             [path for path in paths
+              if path.startswith((EVENTS_FOLDER + "/", COMPANIES_FOLDER + "/"))])
     parts = []
-    for path in filter(methodcaller("startswith", (EVENTS_FOLDER + "/", COMPANIES_FOLDER + "/")),
-                       paths):
+    for path in notes:
         info = infos.get(path)
         if info is None or max(info.st_mtime_ns, info.st_ctime_ns) >= racy:
             return None

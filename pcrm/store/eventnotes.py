@@ -7,7 +7,6 @@ interactions merged in, cached in the index (:mod:`pcrm.store.derived`).
 from __future__ import annotations
 
 import os
-from operator import methodcaller
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -46,11 +45,6 @@ class _BriefNames(Mapping):
         return sum(1 for _ in self)
 
 
-def _has_events(paths: Iterable[str]) -> bool:
-    """Whether any of *paths* is an event note (a loop in C: every run asks, of 30,000)."""
-    return any(map(methodcaller("startswith", EVENTS + "/"), paths))
-
-
 def directory_of(snapshot: Snapshot, wanted: Iterable[str] | None = None) -> Directory:
     """The snapshot's contacts by id and name (for event notes), and its company names.
 
@@ -81,7 +75,7 @@ def event_interactions(snapshot: Snapshot, root: Path | None = None,
     resolving their names against every contact is skipped while neither the
     notes, the company files nor any contact's name changed.
     """
-    if not _has_events(snapshot.files):
+    if not snapshot.paths_in(EVENTS):
         return {}
     key = None
     if root is not None and infos is not None and snapshot.briefs is not None:
@@ -117,7 +111,7 @@ def apply_events(root: Path, snapshot: Snapshot,
     stats), results are cached in the index (:mod:`pcrm.store.derived`): only
     people whose file or event interactions changed are derived again.
     """
-    if not _has_events(snapshot.files):
+    if not snapshot.paths_in(EVENTS):
         return []
     from pcrm.store import derived  # noqa: PLC0415 - only for vaults with event notes
 

@@ -3,6 +3,7 @@ gave it (a warm run decodes only the records a command opens)."""
 from __future__ import annotations
 
 import marshal
+from bisect import bisect_left
 from collections.abc import MutableMapping
 from typing import Callable, Iterator
 
@@ -25,6 +26,7 @@ class LazyFiles(MutableMapping):
                  reparse: Callable[[str], ParsedFile]) -> None:
         self._order = order
         self._known = set(order)
+        self._sorted: bool | None = None  # whether the order is by path: found when asked
         self._records = records
         self._parsed = parsed
         self._fetch = fetch
@@ -93,8 +95,22 @@ class LazyFiles(MutableMapping):
 
     def _know(self, path: str) -> None:
         if path not in self._known:
+            if self._sorted and self._order and path < self._order[-1]:
+                self._sorted = False
             self._order.append(path)
             self._known.add(path)
+
+    def under(self, folder: str) -> list[str]:
+        """The paths under *folder* (``events``), in order: found by bisection while
+        the paths are sorted, as the walk gives them (a scan of 30,000 paths is a
+        tenth of what a warm run costs beside it)."""
+        order = self._order
+        if self._sorted is None:
+            self._sorted = order == sorted(order)
+        if not self._sorted:
+            return [path for path in order if path.startswith(folder + "/")]
+        start = bisect_left(order, folder + "/")
+        return order[start:bisect_left(order, folder + "0", start)]  # "0" follows "/"
 
     def __setitem__(self, path: str, value: ParsedFile) -> None:
         self._know(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import stat
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterator
 
@@ -58,7 +59,7 @@ def walk(root: Path) -> tuple[list[Found], list[Diagnostic]]:
                 for entry in entries:
                     name = entry.name
                     child = f"{rel}/{name}"
-                    if name.endswith(".md") and name[0] != "." and name.isascii() \
+                    if name[-3:] == ".md" and name[0] != "." and name.isascii() \
                             and not entry.is_symlink():  # the common case: one stat, no more
                         try:  # by the folder's descriptor: no path lookup per file
                             info = (os.stat(name, dir_fd=fd, follow_symlinks=False)
@@ -73,7 +74,7 @@ def walk(root: Path) -> tuple[list[Found], list[Diagnostic]]:
                         stack.append((child, Path(entry.path)))
                     elif kind is not _SKIP:
                         found.append((child, entry.path, kind))  # type: ignore[arg-type]
-    found.sort()
+    found.sort(key=itemgetter(0))  # by path (each once): strings compared, not tuples
     return found, problems
 
 
