@@ -33,7 +33,7 @@ from yaml.resolver import BaseResolver
 
 from pcrm.core.safetext import brief
 from pcrm.core.yamlscalars import (IMPLICIT, MAX_DEPTH, NESTED_TOO_DEEPLY,  # noqa: F401
-                                   _scalar_value)
+                                   STR, _scalar_value, implicit_tag)
 
 try:  # libyaml makes loading several times faster; fall back without it.
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
@@ -73,11 +73,7 @@ class StrictResolver(BaseResolver):
         """BaseResolver's answer, without its path resolvers (this schema has none):
         the composer calls it once per node, so it must be cheap."""
         if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return self.DEFAULT_SCALAR_TAG
+            return implicit_tag(value) if implicit[0] else STR
         if kind is SequenceNode:
             return self.DEFAULT_SEQUENCE_TAG
         return self.DEFAULT_MAPPING_TAG
@@ -104,16 +100,14 @@ class _Builder:
     A direct walk, several times faster than SafeConstructor's generic
     machinery (which dominated the cold start on large vaults), and stricter:
     only the core schema's plain types exist; any explicit tag such as
-    ``!!python/object`` or ``!!binary`` is refused. Aliases are shared, not
-    copied, so a "billion laughs" document costs nothing.
+    ``!!python/object`` or ``!!binary`` is refused. There are no aliases to
+    follow: :func:`_check_shape` refuses them before anything is composed.
     """
 
     def __init__(self, offset: int, lines: dict[tuple, int],
                  problems: list[tuple[tuple, YamlError]] | None = None) -> None:
         self.offset = offset
         self.lines = lines
-        self.done: dict[int, Any] = {}
-        self.building: set[int] = set()
         # With a list, a bad value (a date that does not exist, a key given
         # twice, a tag) is noted there with the path of the key it is under,
         # and left out, so that every such problem of a document is reported.
@@ -139,21 +133,15 @@ class _Builder:
                                   "(pcrm loads plain data only)") from None
 
     def build(self, node: Any, path: tuple | None) -> Any:
-        key = id(node)
-        if key in self.done:
-            return self.done[key]
-        if key in self.building:
-            raise self.fail(node, "a YAML alias refers to itself")
         tag = node.tag
         if isinstance(node, ScalarNode):
-            if tag == "tag:yaml.org,2002:str":
+            if tag == STR:
                 return node.value
             try:
                 return self.scalar(node, tag)
             except YamlError as exc:
                 self.note(exc)
                 return _LEFT_OUT
-        self.building.add(key)
         if tag == "tag:yaml.org,2002:seq" and isinstance(node, SequenceNode):
             result: Any = [value for value in (self.build(item, None) for item in node.value)
                            if value is not _LEFT_OUT]
@@ -182,8 +170,6 @@ class _Builder:
         else:
             raise self.fail(node, f"YAML tag {_short(tag)} is not allowed "
                                   "(pcrm loads plain data only)")
-        self.building.discard(key)
-        self.done[key] = result
         return result
 
 
@@ -286,10 +272,6 @@ def load_with_lines(text: str, line_offset: int = 0,
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            tag = problem.split("tag ")[-1].strip().strip("'")
-            tag = tag.replace("tag:yaml.org,2002:", "!!")
-            problem = f"YAML tag {tag} is not allowed (pcrm loads plain data only)"
         if "expected a single document" in (exc.context or ""):
             problem = "more than one YAML document"
         problem = _explain(problem, text, mark.line if mark else None)

@@ -48,6 +48,25 @@ def implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return found
 
 
+_IMPLICIT = implicit_resolvers()
+STR = "tag:yaml.org,2002:str"
+
+
+def implicit_tag(text: str) -> str:
+    """The tag the strict schema gives the plain (unquoted) scalar *text*."""
+    for tag, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return STR
+
+
+def plain_value(text: str) -> Any:
+    """The value of the plain scalar *text*; ValueError when it cannot be one (a date
+    that does not exist): one resolver for the full loader and the fast one."""
+    tag = implicit_tag(text)
+    return text if tag == STR else _scalar_value(tag, text)
+
+
 _BOOL = {"true": True, "false": False}
 
 
