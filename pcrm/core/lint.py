@@ -15,6 +15,7 @@ KNOWN_KEYS = ("name", "company", "role", "email", "phone", "linkedin", "website"
               "tags", "cadence", "follow_up", "snooze", "status", "birthday", "connected")
 _NO_SPACE = re.compile(r"^ {0,3}(#{1,6})(\d{4}-\d{1,2}-\d{1,2}\b.*)$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HASH_DIGIT = re.compile(r"#\d")  # what any near-miss heading holds: found by skipping to "#"
 
 
 def closes_fence(fence: str, marker: str, line: str) -> bool:
@@ -66,7 +67,7 @@ def body_problems(path: str, lines: list[str], start: int,
     """Near-miss headings and headings written twice in a contact's body."""
     found = []
     body = "\n".join(lines[start:])
-    if _NO_SPACE.search(body):
+    if _HASH_DIGIT.search(body) and _NO_SPACE.search(body):
         fence: str | None = None
         for index in range(start, len(lines)):
             line = lines[index]

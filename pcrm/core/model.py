@@ -24,6 +24,11 @@ CONTACTS_FOLDER, COMPANIES_FOLDER, EVENTS_FOLDER = "contacts", "companies", "eve
 MAX_FILE_BYTES = 1024 * 1024  # a contact is a page of notes, not a book
 
 
+def too_large(size: int) -> str:
+    """The problem of a vault file of *size* bytes, over :data:`MAX_FILE_BYTES`."""
+    return f"file is too large ({size / (1024 * 1024):.1f} MB; the limit is 1 MB)"
+
+
 def contact_id(path: str) -> str:
     """A contact's id from its vault path: ``contacts/team/jane-doe.md`` -> ``team/jane-doe``."""
     prefix = CONTACTS_FOLDER + "/"
@@ -89,6 +94,24 @@ class Interaction:
     index: int  # position among the file's interactions
     notes: str = ""
     origin: str = ""  # the event note it comes from (events/...), "" for the file's own
+
+    def __init__(self, date: dt.date, time: dt.time | None, kind: str, klass: str, title: str,
+                 expect: dt.date | None, line: int, index: int, notes: str = "",
+                 origin: str = "") -> None:
+        # The fields as the dataclass's own __init__ sets them, without its
+        # object.__setattr__ per field (3 times the cost: every log heading of
+        # every file makes one). The fields and their order are tested.
+        fields = self.__dict__
+        fields["date"] = date
+        fields["time"] = time
+        fields["kind"] = kind
+        fields["klass"] = klass
+        fields["title"] = title
+        fields["expect"] = expect
+        fields["line"] = line
+        fields["index"] = index
+        fields["notes"] = notes
+        fields["origin"] = origin
 
     @property
     def when(self) -> dt.datetime:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from pcrm.core import fields, lint, yamlfast
 from pcrm.core.config import Config, unknown_kind, unknown_stage
 from pcrm.core.model import (MAX_FILE_BYTES, Contact, Diagnostic, Interaction, ParsedFile,
-                             contact_id)
+                             contact_id, too_large)
 from pcrm.core.safetext import brief, has_control
 from pcrm.core.timeutil import parse_iso_date
 from pcrm.core.yamlscalars import NESTED_TOO_DEEPLY
@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 
 _HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CANDIDATE = re.compile(r"^ {0,3}(?:(#)|`{3}|~{3})", re.MULTILINE)
+# A line that may open a heading or a fence, from the newline before it: a
+# pattern starting with a character is searched for by skipping to that
+# character, instead of trying to match at every position of the body.
+_CANDIDATE = re.compile(r"\n {0,3}(?:(#{1,6})(?:[ \t]+|(?=\n)|\Z)|(`{3,}|~{3,}))")
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?=\s|$)")
 _TIME = re.compile(r"^\s+(\d{1,2}:\d{2})(?=\s|$)")
 _KIND = re.compile(r"^\s+([^\s:()]+)(?:\s*:\s*|\s+|$)")
@@ -45,19 +47,23 @@ def heading_of(line: str) -> tuple[int, str] | None:
     match = _HEADING_OPEN.match(line)
     if not match:
         return None
-    text = line[match.end():].rstrip(" \t")
+    return len(match.group(1)), _heading_text(line[match.end():])
+
+
+def _heading_text(rest: str) -> str:
+    """A heading's text from what follows its opening ``#``s and spaces: without the
+    closing ``#``s (when a space comes before them) and the spaces around."""
+    text = rest.rstrip(" \t")
     bare = text.rstrip("#")
     if bare != text and (not bare or bare[-1] in " \t"):
         text = bare.rstrip(" \t")
-    return len(match.group(1)), text
+    return text
 
 
 def decode_text(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     """Bytes to text, or the reason the bytes are not a readable text file."""
     if len(raw) > MAX_FILE_BYTES:
-        size = len(raw) / (1024 * 1024)
-        return None, Diagnostic(path, 1, 1, "error",
-                                f"file is too large ({size:.1f} MB; the limit is 1 MB)")
+        return None, Diagnostic(path, 1, 1, "error", too_large(len(raw)))
     if b"\x00" in raw:
         return None, Diagnostic(path, 1, 1, "error", "binary file, not Markdown text")
     try:
@@ -187,27 +193,25 @@ def find_headings(lines: list[str], start: int) -> list[tuple[int, int, str, int
     """
     headings: list[tuple[int, int, str, int]] = []
     fence: str | None = None
-    # Only lines that may open a heading or a fence matter; find them with one
-    # regex over the body instead of looking at every line in Python.
-    body = "\n".join(lines[start:])
-    index, position = start, 0
+    # Only lines that open a heading or a fence matter; find them with one
+    # regex over the body (each line after a newline) instead of looking at
+    # every line in Python.
+    body = "\n" + "\n".join(lines[start:])
+    index, position = start - 1, 0
     for candidate in _CANDIDATE.finditer(body):
-        index += body.count("\n", position, candidate.start())
-        position = candidate.start()
+        at = candidate.start() + 1  # where the line starts
+        index += body.count("\n", position, at)
+        position = at
         line = lines[index]
-        if candidate.group(1) is None:  # a fence
-            marker = _FENCE.match(line).group(1)  # type: ignore[union-attr]
+        hashes, marker = candidate.groups()
+        if marker is not None:  # a fence
             if fence is None:
                 fence = marker
             elif lint.closes_fence(fence, marker, line):
                 fence = None
-            continue
-        if fence is not None:
-            continue
-        found = heading_of(line)
-        if found:
-            level, text = found
-            headings.append((index, level, text, line.find(text) + 1 if text else 1))
+        elif fence is None:
+            text = _heading_text(line[candidate.end() - at:])
+            headings.append((index, len(hashes), text, line.find(text) + 1 if text else 1))
     return headings
 
 

@@ -67,6 +67,28 @@ class FollowUp:
     starts: dt.date | None = None  # pending from this day on (the meeting has happened)
     ends: dt.date | None = None  # pending before this day only (a later meeting took over)
 
+    def __init__(self, contact: str, name: str, company: str | None, path: str, rule: str,
+                 due: dt.date, reason: str, source: Interaction | None = None,
+                 source_key: str = "", due_at: dt.datetime | None = None,
+                 snoozed_from: dt.date | None = None, starts: dt.date | None = None,
+                 ends: dt.date | None = None) -> None:
+        # As the dataclass's own __init__, without object.__setattr__ per field
+        # (see pcrm.core.model.Interaction); the fields and their order are tested.
+        fields = self.__dict__
+        fields["contact"] = contact
+        fields["name"] = name
+        fields["company"] = company
+        fields["path"] = path
+        fields["rule"] = rule
+        fields["due"] = due
+        fields["reason"] = reason
+        fields["source"] = source
+        fields["source_key"] = source_key
+        fields["due_at"] = due_at
+        fields["snoozed_from"] = snoozed_from
+        fields["starts"] = starts
+        fields["ends"] = ends
+
     def live(self, today: dt.date) -> bool:
         """True if it is pending on *today* (see ``starts`` and ``ends``)."""
         return ((self.starts is None or today >= self.starts)

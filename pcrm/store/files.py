@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pcrm.core.config import Config
 from pcrm.core.errors import ConflictError, WriteError
-from pcrm.core.model import MAX_FILE_BYTES, Diagnostic, ParsedFile
+from pcrm.core.model import MAX_FILE_BYTES, Diagnostic, ParsedFile, too_large
 from pcrm.core.records import parse_one
 
 
@@ -26,8 +26,7 @@ def read_file(path: str, absolute: str | Path, config: Config, *, full: bool = F
     try:
         raw = read_bounded(absolute, MAX_FILE_BYTES)  # the size is checked before reading
     except FileTooLarge as exc:
-        message = (f"file is too large ({exc.size / (1024 * 1024):.1f} MB; "
-                   "the limit is 1 MB)")
+        message = too_large(exc.size)
     except NotRegularFile:
         message = "not a regular file; skipped"
     except OSError as exc:
@@ -45,7 +44,7 @@ class FileTooLarge(OSError):
     """A file is over the size pcrm reads; ``size`` is its size in bytes."""
 
     def __init__(self, size: int) -> None:
-        super().__init__(f"file is too large ({size / (1024 * 1024):.1f} MB)")
+        super().__init__(f"{size} bytes, over the size pcrm reads")
         self.size = size
 
 
