@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pcrm.core import fields, lint, yamlfast
@@ -179,7 +180,8 @@ def parse_contact(path: str, raw: bytes, config: Config) -> ParsedFile:
     diags.extend(lint.body_problems(path, lines, body_start, contact.interactions))
     contact.body = "\n".join(lines[body_start:])
     # A value can only hold a control character typed as one or as an escape.
-    values = any("\\" in line or has_control(line) for line in lines[1:body_start - 1])
+    front = "\n".join(lines[1:body_start - 1])
+    values = "\\" in front or has_control(front)
     fields.warn_control(path, data, key_lines, contact.body, body_start, diags, values=values)
     if name is not None:
         result.contact = contact
@@ -268,6 +270,12 @@ def _section_ends(headings: list[tuple[int, int, str, int]], total: int) -> list
     return ends
 
 
+@lru_cache(maxsize=4096)  # a vault's log has a few years of days, each in many files
+def _day(text: str) -> dt.date:
+    """:func:`parse_iso_date`, remembered (an error is raised again each time)."""
+    return parse_iso_date(text)
+
+
 def parse_heading(path: str, line: int, col: int, text: str, config: Config,
                    diags: list[Diagnostic], *, stages: bool = False
                    ) -> tuple[dt.date, dt.time | None, str, str, dt.date | None] | None:
@@ -276,7 +284,7 @@ def parse_heading(path: str, line: int, col: int, text: str, config: Config,
         diags.append(Diagnostic(path, line, col + offset, "error", message))
 
     try:
-        day = parse_iso_date(text[:10])
+        day = _day(text[:10])
     except ValueError as exc:
         error(0, str(exc))
         return None
@@ -306,7 +314,7 @@ def parse_heading(path: str, line: int, col: int, text: str, config: Config,
         return None
     title = rest[match.end():].strip()
     expect = None
-    found = _EXPECT.search(title)
+    found = _EXPECT.search(title) if "(" in title else None
     if found:
         try:
             expect = parse_iso_date(found.group(1) or "")

@@ -14,6 +14,7 @@ Dates are stored as ordinals, times as minutes. Pure: no I/O, no "today".
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pcrm.core.config import Config
@@ -21,7 +22,7 @@ from pcrm.core.facts import MentionRecord, Problem, problems_of
 from pcrm.core.model import (COMPANIES_FOLDER, EVENTS_FOLDER, MEETING, Block, Company, Contact,
                              Diagnostic, EventNote, Interaction, Logged, Mention, ParsedFile,
                              Stage, Summary)
-from pcrm.core.rules import FollowUp, candidates, ordered, quiet_since_log
+from pcrm.core.rules import FollowUp, asking, candidates, ordered, quiet_since_log
 from pcrm.core.brief import (Brief, FollowUpRecord, InteractionRecord, _clock, _date,
                              _interaction, _interaction_record, _minutes, _ord, brief_of,
                              follow_up_records, follow_ups_of)
@@ -127,6 +128,11 @@ class FileRecord(NamedTuple):
     event: EventRecord | None
 
 
+# A Logged made in C from an interaction's fields (Logged(...) runs a Python __new__).
+_LOGGED = attrgetter("date", "time", "kind", "klass")
+_new_tuple = tuple.__new__
+
+
 def summarize(contact: Contact, config: Config, *, follow_ups: bool = True) -> Summary:
     """The index's form of a contact: no notes, follow-ups precomputed without today.
 
@@ -134,6 +140,7 @@ def summarize(contact: Contact, config: Config, *, follow_ups: bool = True) -> S
     quiet): for checking, which needs none of them (the pre-commit hook).
     """
     log = ordered(contact.interactions)
+    asked = asking(log, config) if follow_ups else []
     return Summary(
         id=contact.id, path=contact.path, name=contact.name, company=contact.company,
         role=contact.role, emails=contact.emails, phone=contact.phone,
@@ -142,9 +149,9 @@ def summarize(contact: Contact, config: Config, *, follow_ups: bool = True) -> S
         key_lines={k: v for k, v in contact.key_lines.items()
                    if k in ("email", "linkedin", "company", "name")},
         dated=[(i.date, i.line) for i in contact.interactions],
-        pending=candidates(contact, config, log) if follow_ups else [],
-        logged=[Logged(i.date, i.time, i.kind, i.klass) for i in log],
-        quiet_since=quiet_since_log(log, config) if follow_ups else None,
+        pending=candidates(contact, config, log, asked) if follow_ups else [],
+        logged=[_new_tuple(Logged, _LOGGED(i)) for i in log],
+        quiet_since=quiet_since_log(log, config, asked) if follow_ups else None,
         booked=[Interaction(i.date, i.time, i.kind, i.klass, i.title, i.expect, i.line, i.index,
                             "", i.origin)
                 for i in contact.interactions if i.klass == MEETING])

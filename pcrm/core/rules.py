@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Callable, Iterable, Sequence
 
 from pcrm.core.config import Config
@@ -135,6 +136,10 @@ def cadence_for(contact: Contact, config: Config) -> Duration | None:
     return config.cadence_default
 
 
+_INDEX = attrgetter("index")
+_DATE_INDEX = attrgetter("date", "index")
+
+
 def ordered(interactions: Iterable[Interaction]) -> list[Interaction]:
     """The interactions in time order (spec 3: by date, time, then file position).
 
@@ -142,7 +147,9 @@ def ordered(interactions: Iterable[Interaction]) -> list[Interaction]:
     file among the same day's entries: it sorts at the latest time written
     above it that day (midnight if none).
     """
-    items = sorted(interactions, key=lambda i: i.index)
+    items = sorted(interactions, key=_INDEX)
+    if all(item.time is None for item in items):  # the common case: by date, then place
+        return sorted(items, key=_DATE_INDEX)
     latest: dict[dt.date, dt.time] = {}
     keys: dict[int, tuple[dt.date, dt.time, int]] = {}
     for item in items:
@@ -207,9 +214,11 @@ def quiet_since(contact: Contact, config: Config) -> dt.date | None:
     return quiet_since_log(ordered(contact.interactions), config)
 
 
-def quiet_since_log(log: Sequence[Logged | Interaction], config: Config) -> dt.date | None:
-    """:func:`quiet_since` for a log already in time order (an index summary's ``log``)."""
-    asked = asking(log, config)
+def quiet_since_log(log: Sequence[Logged | Interaction], config: Config,
+                    asked: Sequence[Logged | Interaction] | None = None) -> dt.date | None:
+    """:func:`quiet_since` for a log already in time order (an index summary's ``log``);
+    *asked* is ``asking(log, config)`` when the caller has it already."""
+    asked = asking(log, config) if asked is None else asked
     if not asked or _unanswered_run(log, asked) - 1 < config.nudge_limit:
         return None
     return config.nudge_after.add_date(asked[-1].date)
@@ -220,11 +229,12 @@ def pending(contact: Contact, config: Config, today: dt.date) -> list[FollowUp]:
     return apply_today(candidates(contact, config), contact.snooze, today)
 
 
-def candidates(contact: Contact, config: Config,
-               log: list[Interaction] | None = None) -> list[FollowUp]:
+def candidates(contact: Contact, config: Config, log: list[Interaction] | None = None,
+               asked: list[Interaction] | None = None) -> list[FollowUp]:
     """The contact's follow-ups computed without "today" (what the index caches).
 
-    *log* is ``ordered(contact.interactions)`` when the caller has it already.
+    *log* is ``ordered(contact.interactions)`` and *asked* ``asking(log, config)``
+    when the caller has them already.
     """
     if contact.status != "active":
         return []
@@ -240,7 +250,7 @@ def candidates(contact: Contact, config: Config,
 
     _thank_yous(log, config, add)
     check_in = _check_in(log, config, add)
-    asked = asking(log, config)
+    asked = asking(log, config) if asked is None else asked
     if asked and not check_in and not _after(log, asked[-1], (INBOUND, MEETING)):
         nudges = _unanswered_run(log, asked) - 1
         if nudges < config.nudge_limit:
