@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pcrm.core.yamlscalars import plain_value
+from pcrm.core.yamlscalars import IMPLICIT_FIRST, plain_value
 
 # Characters the fast path accepts anywhere: printable, no tab, no YAML line
 # break other than "\n" (NEL, U+2028/9), no byte-order mark, and none of
@@ -65,12 +65,12 @@ def _value(text: str) -> Any:
         for item in items:  # plain, without the flow indicators "," "[" "]" or ":"
             if not item or item[0] in _NOT_FIRST or ":" in item or "[" in item or "]" in item:
                 raise ValueError(text)
-        return [plain_value(item) for item in items]
+        return [plain_value(item) if item[0] in IMPLICIT_FIRST else item for item in items]
     # A plain value: not starting with an indicator or a space, no "[" or "]",
     # no ": " inside and not ending with ":" (both would be mapping syntax).
     if first in _NOT_FIRST or "[" in text or "]" in text or ": " in text or text[-1] == ":":
         raise ValueError(text)
-    return plain_value(text)
+    return plain_value(text) if first in IMPLICIT_FIRST else text
 
 
 def load_simple(text: str, line_offset: int = 0) -> tuple[dict, dict[tuple, int]] | None:
@@ -88,7 +88,8 @@ def load_simple(text: str, line_offset: int = 0) -> tuple[dict, dict[tuple, int]
         key, colon, rest = line.partition(":")
         # ``key:`` then nothing, or spaces and the value; a key given twice, or one
         # that is not text (``null:``), is the full loader's.
-        if not colon or (rest and rest[0] != " ") or key in data or not _plain_key(key):
+        if not colon or (rest and rest[0] != " ") or key in data \
+                or not (_KEYS.get(key) or _plain_key(key)):
             return None
         try:
             data[key] = _value(rest.lstrip(" "))

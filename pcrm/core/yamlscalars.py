@@ -49,6 +49,8 @@ def implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 
 
 _IMPLICIT = implicit_resolvers()
+# What a plain scalar that is not text starts with (one starting otherwise is text).
+IMPLICIT_FIRST = frozenset(_IMPLICIT)
 STR = "tag:yaml.org,2002:str"
 
 
