@@ -87,6 +87,13 @@ def split_front_matter(lines: list[str], path: str
         return None, 0, Diagnostic(
             path, 1, 1, "error",
             "no front-matter: the file must start with a line '---', then 'name: ...', then '---'")
+    try:  # the usual file: the first line that is "---" exactly, nothing like it before
+        index = lines.index("---", 1)
+        text = "\n".join(lines[1:index])
+        if "---" not in text and "..." not in text:
+            return text, index + 1, None
+    except ValueError:
+        pass
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "\n".join(lines[1:index]), index + 1, None

@@ -1,8 +1,10 @@
 """What the index keeps of each parsed file, as named records defined once.
 
 Three records per file, each a :class:`~typing.NamedTuple` of plain values
-(numbers, text, tuples), so that the index can store it with ``marshal`` by
-turning it into plain tuples (:func:`plain`) and read it back with ``_make``:
+(numbers, text, tuples) that names the fields: the index stores them with
+``marshal`` as plain tuples (the file record and the facts are built as such,
+:func:`record_of` and :func:`pcrm.core.facts.plain_facts`; a brief goes through
+:func:`plain`) and reads them back with ``_make``:
 
 - :class:`~pcrm.core.brief.Brief` (in :mod:`pcrm.core.brief`): what every command
   needs of every file (read on every run, so it is small);

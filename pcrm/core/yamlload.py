@@ -23,7 +23,6 @@ text given; callers add the offset of the front-matter in the file.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any
 
