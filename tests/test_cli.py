@@ -263,6 +263,24 @@ def test_list_lines(name, role, company, status, tags, line) -> None:
     assert lines([("ann", brief)] * 2, 6) == [line] * 2
 
 
+def test_list_reads_the_vault_without_the_event_notes_applied(example, run) -> None:
+    """The event notes change no name, role, company, tag, status or problem: ``list``
+    reads the vault without applying them, and shows what it shows with them."""
+    from pcrm.insights import people
+    from pcrm.store.vault import read_vault
+
+    assert list((example / "events").glob("*.md"))  # the example has event notes
+    shown = {}
+    for events in (True, False):
+        snapshot = read_vault(example, events=events)
+        briefs = people.briefs_of(snapshot)
+        shown[events] = (people.lines(people.listed(briefs, active_only=True), 32),
+                         snapshot.error_paths(), sorted(snapshot.files))
+    assert shown[True] == shown[False] and shown[True][0]
+    assert [line.rsplit("  ", 1)[1] for line in run(example, "list").output.splitlines()] == \
+        [line.rsplit("  ", 1)[1] for line in shown[True][0]]  # the same people, in order
+
+
 def test_list_json(example, run) -> None:
     result = run(example, "list", "--json", "--company", "acme")
     data = json.loads(result.output)

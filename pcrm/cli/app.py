@@ -57,6 +57,13 @@ class App:
     def snapshot(self) -> Snapshot:
         return read_vault(self.root, self.config)
 
+    def plain_snapshot(self) -> Snapshot:
+        """The snapshot, without the event notes applied to the people they name
+        (see :func:`read_vault`): for commands that show nothing the notes change."""
+        if "snapshot" in self.__dict__:
+            return self.snapshot
+        return read_vault(self.root, self.config, events=False)
+
     @cached_property
     def state_dir(self) -> Path:
         return state_dir(self.root)

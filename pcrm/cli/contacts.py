@@ -111,10 +111,10 @@ def list_(app: App, tag: str | None, company: str | None, show_all: bool, as_jso
     """
     from pcrm.insights import people
 
-    snapshot = app.snapshot
     if as_json:
         _list_json(app, tag, company)
         return
+    snapshot = app.plain_snapshot()  # names, roles, companies, tags, statuses: no event changes
     found = people.listed(people.briefs_of(snapshot), tag=tag, company=company,
                           active_only=not show_all)
     report_skipped(snapshot.error_paths())
@@ -298,7 +298,8 @@ def search(app: App, query: tuple[str, ...], limit: int, as_json: bool) -> None:
     """
     from pcrm.store.search import search as run_search
 
-    hits = run_search(app.root, app.config, app.snapshot, " ".join(query), limit)
+    # The files' own text: the event notes change nothing it shows.
+    hits = run_search(app.root, app.config, app.plain_snapshot(), " ".join(query), limit)
     if as_json:
         emit_json({"query": " ".join(query), "hits": [hit.as_json() for hit in hits]})
         return

@@ -25,7 +25,7 @@ from pcrm.core.model import Company, Stage, Summary, company_key, contact_id
 from pcrm.core.records import Brief
 from pcrm.core.rules import FollowUp, apply_today
 from pcrm.insights.roles import GROUPS, group_of, role_words
-from pcrm.core.states import QUIET, state_at, state_of
+from pcrm.core.states import MESSAGED, MET, NOT_CONTACTED, QUIET, REPLIED, state_of
 from pcrm.core.snapshot import Snapshot
 
 TARGET_GOAL = 5  # "about 5 target companies"
@@ -138,25 +138,32 @@ class _BriefPeople:
         group = self.groups.get((tags, role))
         if group is None:
             group = self.groups[tags, role] = group_of(tags, role, self.words)
-        since = brief.quiet_since
+        now, since = self.now, brief.quiet_since
+        if since is not None and now >= since:
+            state = QUIET
+        else:  # state_at's, without a call: the first of a meeting, inbound, outbound
+            state = NOT_CONTACTED
+            for first, reached in zip(brief.firsts or (), _REACHED):
+                if first is not None and first <= now:
+                    state = reached
+                    break
         upcoming = None
         if self.upcoming and brief.follow_ups and brief.status == "active" \
                 and (found := brief.next_due(self.today)) is not None:
             upcoming = Due(found[0][0], dt.date.fromordinal(found[1]))
-        return Person(_id(path), brief.name or "", role, group,
-                      state_at(since is not None and self.now >= since, brief.firsts or (),
-                               self.now), path, upcoming)
+        # tuple.__new__: a Person without the Python-level __new__ of a named tuple
+        return _new(Person, (path[9:-3] if path.startswith("contacts/") and path.endswith(".md")
+                             else contact_id(path), brief.name or "", role, group, state, path,
+                             upcoming))
+
+
+_new = tuple.__new__
+_REACHED = (MET, REPLIED, MESSAGED)  # the states of pcrm.core.states.firsts_of's order
 
 
 def _fold(text: str) -> str:
     """``text.casefold()``; for ASCII text, the faster ``lower()`` gives the same."""
     return text.lower() if text.isascii() else text.casefold()
-
-
-def _id(path: str) -> str:
-    """:func:`contact_id`, without a call for the usual ``contacts/NAME.md``."""
-    return path[9:-3] if path.startswith("contacts/") and path.endswith(".md") \
-        else contact_id(path)
 
 
 def _keyed(members: Iterable[tuple[str | None, str | None, Any]]

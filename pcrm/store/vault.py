@@ -62,14 +62,17 @@ def parse_files(items: Iterable[tuple[str, bytes]], config: Config, *,
 
 
 def read_vault(root: Path, config: Config | None = None, *, use_cache: bool = True,
-               with_facts: bool = False) -> Snapshot:
+               with_facts: bool = False, events: bool = True) -> Snapshot:
     """Read every contact, company and event file of the vault at *root*.
 
     With *use_cache*, unchanged files come from the index (see :mod:`pcrm.store.index`),
     and *with_facts* also gives what ``pcrm check`` needs of every file.
+    Without *events*, the event notes are read but not applied to the people
+    they name (spec 2.5): for a command that shows nothing they change (names,
+    roles, companies, tags, statuses, problems, the files' own text).
     """
     with no_cycle_collection():
-        return _read_vault(root, config, use_cache, with_facts)
+        return _read_vault(root, config, use_cache, with_facts, events)
 
 
 @contextmanager
@@ -87,7 +90,7 @@ def no_cycle_collection() -> Iterator[None]:
 
 
 def _read_vault(root: Path, config: Config | None, use_cache: bool,
-                with_facts: bool) -> Snapshot:
+                with_facts: bool, events: bool = True) -> Snapshot:
     config = config or load_config(root)
     found, problems = walk(root)
     if use_cache:
@@ -99,7 +102,8 @@ def _read_vault(root: Path, config: Config | None, use_cache: bool,
         snapshot = Snapshot(config, {path: read_file(path, absolute, config)
                                      for path, absolute, _info in found}, problems)
     infos = {path: info for path, _absolute, info in found} if use_cache else None
-    apply_events(root, snapshot, infos)
+    if events:
+        apply_events(root, snapshot, infos)
     return snapshot
 
 
