@@ -1,9 +1,8 @@
 """A brief's next follow-up is exactly the one the rules give, whatever path built it.
 
-The agenda builds each due contact's follow-up from its brief (no record decoded)
-with frozen dataclasses made without their generated ``__init__``: here every
-case is compared, field by field, with :func:`pcrm.core.rules.next_follow_up`
-on the same parsed contact.
+The agenda builds each due contact's follow-up from its brief (no record decoded,
+no rule run): here every case is compared, field by field, with
+:func:`pcrm.core.rules.next_follow_up` on the same parsed contact.
 """
 from __future__ import annotations
 

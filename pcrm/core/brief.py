@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import sys
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from pcrm.core.model import Interaction, ParsedFile, Summary, company_key, contact_id
 from pcrm.core.rules import RULES, TODAY_FREE, FollowUp
@@ -97,15 +97,12 @@ class Brief(NamedTuple):
         if self.snooze is not None and due < self.snooze:
             snoozed_from, due_at = _date(due), None
             reason = f"{reason} (snoozed until {_date(self.snooze).isoformat()})"
-        return _built(FollowUp, {
-            "contact": contact_id(path), "name": self.name or "", "company": self.company,
-            "path": path, "rule": f.rule, "due": _date(found[1]), "reason": reason,
-            "source": _interaction(f.source) if f.source is not None else None,
-            "source_key": f.source_key,
-            "due_at": dt.datetime.fromisoformat(due_at) if due_at else None,
-            "snoozed_from": snoozed_from,
-            "starts": _date(f.starts) if f.starts is not None else None,
-            "ends": _date(f.ends) if f.ends is not None else None})
+        return FollowUp(contact_id(path), self.name or "", self.company, path, f.rule,
+                        _date(found[1]), reason,
+                        _interaction(f.source) if f.source is not None else None,
+                        f.source_key, dt.datetime.fromisoformat(due_at) if due_at else None,
+                        snoozed_from, _date(f.starts) if f.starts is not None else None,
+                        _date(f.ends) if f.ends is not None else None)
 
 
 def brief_of(parsed: ParsedFile) -> Brief:
@@ -185,24 +182,11 @@ def _interaction_record(item: Interaction) -> tuple:
 
 def _interaction(record: tuple) -> Interaction:
     day, minutes, kind, klass, title, expect, line, index, origin = record
-    return _built(Interaction, {
-        "date": _date(day), "time": _clock(minutes), "kind": kind, "klass": klass,
-        "title": title, "expect": _date(expect) if expect is not None else None,
-        "line": line, "index": index, "notes": "", "origin": origin})
+    return Interaction(_date(day), _clock(minutes), kind, klass, title,
+                       _date(expect) if expect is not None else None, line, index,
+                       origin=origin)
 
 
-_new, _set = object.__new__, object.__setattr__
-
-
-def _built(cls: type, values: dict) -> Any:
-    """A frozen dataclass instance from all its fields' *values*, without its
-    generated ``__init__``: that one sets each field by ``object.__setattr__``
-    (14,000 instructions for a :class:`FollowUp`, 8,000 this way), and the agenda
-    builds one per contact due, thousands a run. Every field must be given (a
-    test holds the keys to the dataclass's fields)."""
-    item = _new(cls)
-    _set(item, "__dict__", values)
-    return item
 
 
 def _follow_up_record(item: FollowUp) -> tuple:
