@@ -73,14 +73,10 @@ class Brief(NamedTuple):
         now = today.toordinal()
         best, best_key = None, None
         for record in marshal.loads(self.follow_ups) if self.follow_ups else ():
-            due, starts, ends = record[1], record[6], record[7]
+            starts, ends = record[6], record[7]
             if (starts is not None and now < starts) or (ends is not None and now >= ends):
                 continue
-            if due == _TODAY_FREE:
-                due = now
-            if self.snooze is not None and due < self.snooze:
-                due = self.snooze
-            key = (due, RULES.index(record[0]))
+            key = (_due_on(record[1], now, self.snooze)[1], RULES.index(record[0]))
             if best_key is None or key < best_key:
                 best, best_key = record, key
         return (best, best_key[0]) if best is not None else None  # type: ignore[index]
@@ -91,18 +87,21 @@ class Brief(NamedTuple):
         if found is None:
             return None
         f = FollowUpRecord._make(found[0])
-        # As apply_today resolves it: "due today" is today, then a snooze moves it.
-        due = today.toordinal() if f.due == _TODAY_FREE else f.due
-        reason, due_at, snoozed_from = f.reason, f.due_at, None
-        if self.snooze is not None and due < self.snooze:
-            snoozed_from, due_at = _date(due), None
-            reason = f"{reason} (snoozed until {_date(self.snooze).isoformat()})"
-        return FollowUp(contact_id(path), self.name or "", self.company, path, f.rule,
-                        _date(found[1]), reason,
-                        _interaction(f.source) if f.source is not None else None,
-                        f.source_key, dt.datetime.fromisoformat(due_at) if due_at else None,
-                        snoozed_from, _date(f.starts) if f.starts is not None else None,
-                        _date(f.ends) if f.ends is not None else None)
+        nominal, due = _due_on(f.due, today.toordinal(), self.snooze)
+        who = (path, contact_id(path), self.name or "", self.company)
+        if due == nominal:
+            return _follow_up(*who, f, due, f.reason, f.due_at)
+        return _follow_up(*who, f, due,  # snoozed
+                          f"{f.reason} (snoozed until {_date(due).isoformat()})", None,
+                          snoozed_from=_date(nominal))
+
+
+def _due_on(due: int, now: int, snooze: int | None) -> tuple[int, int]:
+    """A follow-up's day as it stands on *now* and the day it is shown (ordinals), as
+    :func:`pcrm.core.rules.apply_today` resolves them: "due today" is today, then a
+    snooze moves an earlier day to its own."""
+    nominal = now if due == _TODAY_FREE else due
+    return nominal, (snooze if snooze is not None and nominal < snooze else nominal)
 
 
 def brief_of(parsed: ParsedFile) -> Brief:
@@ -187,8 +186,6 @@ def _interaction(record: tuple) -> Interaction:
                        origin=origin)
 
 
-
-
 def _follow_up_record(item: FollowUp) -> tuple:
     """A :class:`FollowUpRecord`'s fields as a plain tuple (what ``marshal`` stores)."""
     source = item.source
@@ -209,10 +206,16 @@ def follow_up_records(contact: Summary) -> tuple[tuple, ...]:
 def follow_ups_of(path: str, cid: str, name: str, company: str | None,
                   records: tuple) -> list[FollowUp]:
     """Follow-ups from their records (:class:`FollowUpRecord`, or plain tuples)."""
-    return [FollowUp(cid, name, company, path, f.rule, _date(f.due), f.reason,
-                     _interaction(f.source) if f.source is not None else None,
-                     f.source_key,
-                     dt.datetime.fromisoformat(f.due_at) if f.due_at else None,
-                     starts=_date(f.starts) if f.starts is not None else None,
-                     ends=_date(f.ends) if f.ends is not None else None)
+    return [_follow_up(path, cid, name, company, f, f.due, f.reason, f.due_at)
             for f in map(FollowUpRecord._make, records)]
+
+
+def _follow_up(path: str, cid: str, name: str, company: str | None, f: FollowUpRecord,
+               due: int, reason: str, due_at: str | None, snoozed_from: dt.date | None = None
+               ) -> FollowUp:
+    """The follow-up *f* records, shown on *due* (an ordinal) with *reason*."""
+    return FollowUp(cid, name, company, path, f.rule, _date(due), reason,
+                    _interaction(f.source) if f.source is not None else None, f.source_key,
+                    dt.datetime.fromisoformat(due_at) if due_at else None, snoozed_from,
+                    _date(f.starts) if f.starts is not None else None,
+                    _date(f.ends) if f.ends is not None else None)

@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 from pcrm.core.config import Config
 from pcrm.core.model import COMPANIES_FOLDER, EVENTS_FOLDER, Interaction, ParsedFile
 from pcrm.core.records import Brief, brief_of, plain
+from pcrm.core.snapshot import Snapshot
 from pcrm.store import index as _index
 from pcrm.store.database import open_index, write_if_ours
 from pcrm.store.checks import digest
@@ -101,31 +102,25 @@ def store(root: Path, config: Config, items: dict[str, tuple[str, ParsedFile]],
 ATTENDANCE = "CREATE TABLE IF NOT EXISTS attendance (id INTEGER PRIMARY KEY, key BLOB, body BLOB)"
 
 
-def attendance_key(files: Iterable[str], briefs: Mapping[str, Brief],
-                   infos: Mapping[str, os.stat_result | None],
+def attendance_key(snapshot: Snapshot, infos: Mapping[str, os.stat_result | None],
                    now: float | None = None) -> bytes | None:
     """A digest of everything the event notes' attendance depends on, besides the
     config (the index is rebuilt when it changes): the notes and the company files
     (by stamp) and every contact's id and name. None when a note or company file
-    was modified too recently for its stamp to be trusted."""
+    was modified too recently for its stamp to be trusted, or a file has no brief."""
     racy = ((time.time() if now is None else now) - _index.RACY_SECONDS) * 1e9
-    paths = files if isinstance(files, list) else list(files)
-    under = getattr(files, "under", None)  # the index's lazy mapping: by bisection
-    notes = (under(COMPANIES_FOLDER) + under(EVENTS_FOLDER) if under is not None else
-             [path for path in paths
-              if path.startswith((EVENTS_FOLDER + "/", COMPANIES_FOLDER + "/"))])
     parts = []
-    for path in notes:
+    for path in snapshot.paths_in(COMPANIES_FOLDER) + snapshot.paths_in(EVENTS_FOLDER):
         info = infos.get(path)
         if info is None or max(info.st_mtime_ns, info.st_ctime_ns) >= racy:
             return None
         parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ctime_ns}"
                      f"\0{info.st_ino}")
-    # Every file's name, in the files' order (the briefs' too, from the index).
-    try:
+    briefs, paths = snapshot.briefs or {}, list(snapshot.files)
+    try:  # every file's name, in the files' order (the briefs' too, from the index)
         names = ([brief.name for brief in briefs.values()] if list(briefs) == paths
                  else [briefs[path].name for path in paths])
-    except (KeyError, AttributeError):  # a file without a brief: nothing to trust
+    except (KeyError, AttributeError):
         return None
     parts += ["\0".join(paths), repr(names)]
     return digest("\n".join(parts).encode("utf-8", "surrogateescape"))

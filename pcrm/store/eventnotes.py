@@ -56,12 +56,11 @@ def directory_of(snapshot: Snapshot, wanted: Iterable[str] | None = None) -> Dir
     else:
         people = {c.id: c.name for c in snapshot.contacts}
     companies: list[str] = []
-    for path in snapshot.files:
-        if path.startswith(COMPANIES + "/"):
-            companies.append(path[len(COMPANIES) + 1:-3])
-            company = snapshot.files[path].company
-            if company is not None:
-                companies.append(company.name)
+    for path in snapshot.paths_in(COMPANIES):
+        companies.append(path[len(COMPANIES) + 1:-3])
+        company = snapshot.files[path].company
+        if company is not None:
+            companies.append(company.name)
     return Directory(people, companies, wanted=wanted)
 
 
@@ -81,7 +80,7 @@ def event_interactions(snapshot: Snapshot, root: Path | None = None,
     if root is not None and infos is not None and snapshot.briefs is not None:
         from pcrm.store import derived  # noqa: PLC0415 - only for vaults with event notes
 
-        key = derived.attendance_key(snapshot.files, snapshot.briefs, infos)
+        key = derived.attendance_key(snapshot, infos)
         cached = derived.load_attendance(root, snapshot.config, key) if key else None
         if cached is not None:
             return cached

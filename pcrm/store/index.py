@@ -191,7 +191,11 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
                 continue
         reading.todo.append((path, absolute))
         reading.stats[path] = info
-        briefs[path] = None  # type: ignore[assignment] # its place: briefs keep the files' order
+        # Its place, filled once parsed (batches come in any order): the briefs and
+        # facts keep the order the files were found in, run after run.
+        briefs[path] = None  # type: ignore[assignment]
+        if reading.with_facts:
+            reading.facts[path] = None  # type: ignore[assignment]
 
 
 def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
@@ -233,17 +237,7 @@ def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
     finally:
         if writer is not None:
             writer.transaction.close()
-    _in_order(reading, [path for path, _absolute in todo])
     return changed
-
-
-def _in_order(reading: _Reading, parsed: list[str]) -> None:
-    """The briefs (and facts) of the files parsed, moved after the others in the
-    order found (batches come in any order)."""
-    for taken in (reading.briefs, reading.facts):
-        if taken:
-            for path in parsed:
-                taken[path] = taken.pop(path)
 
 
 class _Writer:
