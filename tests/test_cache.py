@@ -337,8 +337,11 @@ def test_records_of_another_config_are_not_stored(vault) -> None:
     assert index is not None
     new_config = parse_config("kinds:\n  coffee: 72h\n")
     cache.open_index(root, new_config).close()  # another run, after a config edit
-    row = ("contacts/a.md", 1, 1, 1, 1, b"", b"", b"")
-    cache._store(index, [(row, "contacts/a.md", None)], [])
+    row = ("contacts/a.md", 1, 1, 1, 1, b"", b"", b"", b"")
+    writer = cache._Writer(index, 1)
+    assert not writer.write([row], [("contacts/a.md", (1, 1, 1, 1, ()))], [])
+    writer.finish()
+    writer.transaction.close()
     index.close()
     fresh = cache.open_index(root, new_config)
     assert fresh is not None

@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 
 from pcrm.store.configfile import load_config
+from pcrm.store import database
 from pcrm.store import index as store_index
 from pcrm.store.paths import state_dir
 from pcrm.store.vault import read_vault
@@ -101,17 +102,20 @@ def test_search_scans_when_the_index_is_rebuilt_under_it(vault: Callable[..., Pa
     root = _vault(vault)
     config = load_config(root)
     snapshot = read_vault(root, config)
-    opened = store_index.open_index
+    opened = database.open_index
+    calls = []
 
     def rebuilt_by_another_run(where: Path, conf: object) -> object:
         found = opened(where, conf)  # type: ignore[arg-type]
         assert found is not None
-        store_index._rebuild(found.db, "another config")
+        database._rebuild(found.db, "another config")
         found.stamp = "another config"
+        calls.append(where)
         return found
 
-    monkeypatch.setattr(store_index, "open_index", rebuilt_by_another_run)
+    monkeypatch.setattr(database, "open_index", rebuilt_by_another_run)
     hits = search(root, config, snapshot, "hello7x")
+    assert calls  # search went through the index rebuilt under it
     assert [hit.contact.name for hit in hits] == ["Person 7"]
 
 
@@ -161,13 +165,13 @@ def _reindex_seconds(tmp_path: Path, count: int) -> float:
         return run
 
     writer = store_index._Writer
-    originals = store_index._store, writer.write, writer.finish
-    store_index._store = timed(originals[0])  # type: ignore[assignment]
+    originals = store_index._drop, writer.write, writer.finish
+    store_index._drop = timed(originals[0])  # type: ignore[assignment]
     writer.write, writer.finish = timed(originals[1]), timed(originals[2])  # type: ignore[method-assign]
     try:
         read_vault(root, config)
     finally:
-        store_index._store = originals[0]  # type: ignore[assignment]
+        store_index._drop = originals[0]  # type: ignore[assignment]
         writer.write, writer.finish = originals[1], originals[2]  # type: ignore[method-assign]
     took = sum(spent)
     with sqlite3.connect(_database(root)) as db:

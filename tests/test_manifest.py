@@ -88,3 +88,18 @@ def test_a_damaged_change_row_is_not_trusted(vault) -> None:
         db.execute("UPDATE manifest_delta SET entry = ?",
                    (entry.replace(b"Second Name", b"Secomd Name"),))
     assert _names(root)["contacts/p2.md"] == "Second Name"  # rebuilt from the rows
+    with sqlite3.connect(state_dir(root) / store_index.DB_NAME) as db:  # and repaired
+        assert db.execute("SELECT count(*) FROM manifest_delta").fetchone()[0] == 0
+        assert manifest.read(db) is not None
+
+
+def test_a_damaged_manifest_is_written_whole_again(vault) -> None:
+    """Not only read around: the next run finds a manifest that checks."""
+    root = _vault(vault, 10)
+    names = _names(root)
+    with sqlite3.connect(state_dir(root) / store_index.DB_NAME) as db:
+        db.execute("UPDATE manifest SET sum = ?", (b"crc32:\0\0\0\0",))
+        assert manifest.read(db) is None
+    assert _names(root) == names  # rebuilt from the rows
+    with sqlite3.connect(state_dir(root) / store_index.DB_NAME) as db:
+        assert manifest.read(db) is not None

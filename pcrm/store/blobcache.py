@@ -13,8 +13,7 @@ from typing import Iterator
 from pcrm.core.config import Config
 from pcrm.core.model import ParsedFile
 from pcrm.store.database import open_index
-from pcrm.store.index import checksums
-from pcrm.store.parsing import decode_record, encode_record
+from pcrm.store.parsing import checksums, decode_record, encode_record
 
 
 def lookup_blobs(root: Path, config: Config, blobs: dict[str, str]) -> dict[str, ParsedFile]:

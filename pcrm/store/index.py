@@ -46,10 +46,10 @@ from pcrm.store.files import read_file
 from pcrm.store.checks import digest
 from pcrm.store.lazyfiles import LazyFiles
 from pcrm.store.manifest import Stamp
-from pcrm.store.parsing import Batch, brief_sum, checksums, first_numbered, parse_many
+from pcrm.store.parsing import Batch, brief_sum, first_numbered, parse_many
 from pcrm.store.walk import RACY_SECONDS
 
-__all__ = ["DB_NAME", "SCHEMA", "Index", "cached_parse", "checksums", "discard", "fingerprint",
+__all__ = ["DB_NAME", "SCHEMA", "Index", "cached_parse", "discard", "fingerprint",
            "open_index", "write_if_ours"]  # the database's names, where callers look for them
 
 
@@ -199,12 +199,11 @@ def _take_unchanged(reading: _Reading, found: list[tuple[str, str, os.stat_resul
 
 
 def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
-                 index: Index | None = None
-                 ) -> list[tuple[tuple | None, str, tuple | None]]:
+                 index: Index | None) -> list[str]:
     """Parse the files to parse; with *index*, their rows are written to it while
-    parsing goes on (see :class:`_Writer`). Returns the rows still to write:
-    (None, path, None) for a file changed a moment ago whose older row is dropped."""
-    changed: list[tuple[tuple | None, str, tuple | None]] = []
+    parsing goes on (see :class:`_Writer`). Returns the paths whose older row is
+    to be dropped: files changed a moment ago, which are not cached."""
+    dropped: list[str] = []
     todo, stats = reading.todo, reading.stats
     writer = _Writer(index, len(todo)) if index is not None else None
 
@@ -225,7 +224,7 @@ def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
                 if item.fts is not None:
                     search.append((position, item.fts))
             elif path in known:
-                changed.append((None, path, None))
+                dropped.append(path)
         if writer is not None and rows and writer.write(rows, entries, search):
             for path, entry in entries:  # written: let the record go
                 reading.written(path, entry)
@@ -237,7 +236,7 @@ def _take_parsed(reading: _Reading, config: Config, known: manifest.Entries,
     finally:
         if writer is not None:
             writer.transaction.close()
-    return changed
+    return dropped
 
 
 class _Writer:
@@ -278,10 +277,11 @@ class _Writer:
                 self.top = db.execute("SELECT max(id) FROM fts_keys").fetchone()[0] or 0
         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         if self.search:
-            _store_search_rows(db, [] if self.fresh else [row[0] for row in rows],
-                               [fts for _position, fts in search],
-                               [self.top + (position - self.first) % self.count + 1
-                                for position, _fts in search])
+            if not self.fresh:
+                _drop_search_rows(db, [row[0] for row in rows])
+            _add_search_rows(db, [fts for _position, fts in search],
+                             [self.top + (position - self.first) % self.count + 1
+                              for position, _fts in search])
         self.entries.update(entries)
 
     def finish(self) -> None:
@@ -325,11 +325,11 @@ def cached_parse(root: Path, config: Config,
     index, known = _open_known(root, config, with_facts)
     reading = _Reading(with_facts)
     _take_unchanged(reading, found, known, config)
-    changed = _take_parsed(reading, config, known.entries, index) if reading.todo else []
+    dropped = _take_parsed(reading, config, known.entries, index) if reading.todo else []
     if index is not None:
-        removed = [path for path in known.entries if path not in reading.briefs]
-        if changed or removed or known.stale:
-            _store(index, changed, removed, reading.briefs)
+        gone = dropped + [path for path in known.entries if path not in reading.briefs]
+        if gone or known.stale:
+            _drop(index, gone, whole=known.stale)
     absolute = {path: where for path, where, _info in found}
     files = LazyFiles(reading.order, reading.records, reading.parsed,
                       _fetcher(index, reading.stamps),
@@ -337,48 +337,29 @@ def cached_parse(root: Path, config: Config,
     return files, reading.briefs, reading.facts if with_facts else None
 
 
-def _store(index: Index, changed: list[tuple[tuple | None, str, tuple | None]],
-           removed: list[str], briefs: dict[str, Brief] | None = None) -> None:
-    """Write re-parsed files (record or None, path, search row) and drop removed ones.
-
-    *briefs*: the rows' briefs as this run decoded them (the manifest shares
-    them, rather than decoding every row's brief once more)."""
-
-    def brief(row: tuple) -> tuple:
-        taken = briefs.get(row[0]) if briefs is not None else None
-        return tuple(taken) if taken is not None else marshal.loads(row[5])
+def _drop(index: Index, gone: list[str], *, whole: bool = False) -> None:
+    """Drop the rows of *gone* paths (removed files, files changed a moment ago) and
+    their search rows; with *whole*, the manifest is written whole (it did not check)."""
 
     def work(db: sqlite3.Connection) -> None:
-        if db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
-            # No rows: an empty manifest is the true one, so that the update
-            # below does not rebuild it from the rows it is about to write.
-            manifest.update(db, {}, [], _brief_ok)
-        db.executemany("DELETE FROM files WHERE path = ?",
-                       [(p,) for p in removed] + [(p,) for r, p, _f in changed if r is None])
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (record for record, _path, _fts in changed if record is not None))
+        db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
         if _has_fts(db):
-            _store_search_rows(db, removed + [path for _record, path, _fts in changed],
-                               [fts for _record, _path, fts in changed if fts is not None])
-        manifest.update(db, {row[0]: (*row[1:5], brief(row))
-                             for row, _path, _fts in changed if row is not None},
-                        removed + [path for row, path, _f in changed if row is None],
-                        _brief_ok)
+            _drop_search_rows(db, gone)
+        manifest.update(db, {}, gone, _brief_ok, whole=whole)
     write_if_ours(index, work)
 
 
-def _store_search_rows(db: sqlite3.Connection, gone: list[str], rows: list[tuple],
-                       ids: list[int] | None = None) -> None:
-    """Drop the search rows of *gone* paths, then add *rows*: by rowid, so each
-    change costs a lookup, not a scan of the whole table (linear, not quadratic).
-    The new rows take *ids*, else the next rowids in order, as SQLite would give them."""
+def _drop_search_rows(db: sqlite3.Connection, gone: list[str]) -> None:
+    """Drop the search rows of *gone* paths by rowid, so each costs a lookup, not a
+    scan of the whole table (linear, not quadratic)."""
     if gone and db.execute("SELECT 1 FROM fts_keys LIMIT 1").fetchone() is not None:
         db.executemany("DELETE FROM fts WHERE rowid IN "
                        "(SELECT id FROM fts_keys WHERE path = ?)", ((path,) for path in gone))
         db.executemany("DELETE FROM fts_keys WHERE path = ?", ((path,) for path in gone))
-    if ids is None:
-        top = db.execute("SELECT max(id) FROM fts_keys").fetchone()[0] or 0
-        ids = list(range(top + 1, top + 1 + len(rows)))
+
+
+def _add_search_rows(db: sqlite3.Connection, rows: list[tuple], ids: list[int]) -> None:
+    """Add search *rows* under rowids *ids*."""
     db.executemany("INSERT INTO fts_keys (id, path) VALUES (?, ?)",
                    ((number, row[0]) for number, row in zip(ids, rows)))
     db.executemany("INSERT INTO fts (rowid, path, name, company, role, tags, notes) "

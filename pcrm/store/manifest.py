@@ -79,20 +79,21 @@ DELTA_LIMIT = 512  # changed entries kept beside the manifest before it is writt
 
 
 def update(db: sqlite3.Connection, changed: dict[str, tuple], removed: Iterable[str],
-           brief_ok: Callable[[str, bytes, bytes], bool]) -> None:
+           brief_ok: Callable[[str, bytes, bytes], bool], *, whole: bool = False) -> None:
     """Inside the write transaction: apply row changes to the committed manifest.
 
     A few changes (an edit, a ``pcrm log``) are written as rows of their own
     (``manifest_delta``, read with the manifest), so that one edit does not
     rewrite the whole blob (2 MB on 10,000 contacts); past :data:`DELTA_LIMIT`
-    of them, the manifest is written whole again.
+    of them, or *whole* (the committed manifest did not check: it is rebuilt
+    from the rows), the manifest is written whole again.
     """
     removed = list(removed)
     pending = db.execute("SELECT count(*) FROM manifest_delta").fetchone()[0]
     # A manifest still empty (a first run) is written whole, never as changes.
     size = db.execute("SELECT length(body) FROM manifest WHERE id = 1").fetchone()
     filled = size is not None and (size[0] or 0) > len(marshal.dumps({}))
-    if filled and pending + len(changed) + len(removed) <= DELTA_LIMIT:
+    if not whole and filled and pending + len(changed) + len(removed) <= DELTA_LIMIT:
         rows = [(path, marshal.dumps(None)) for path in removed]
         rows += [(path, marshal.dumps(entry)) for path, entry in changed.items()]
         db.executemany("INSERT OR REPLACE INTO manifest_delta VALUES (?, ?, ?)",

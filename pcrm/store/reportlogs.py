@@ -30,7 +30,7 @@ from pcrm.store.database import open_index, write_if_ours
 TABLE = "CREATE TABLE IF NOT EXISTS report_log_set (id INTEGER PRIMARY KEY, body BLOB, sum BLOB)"
 _SUMMARY = FileRecord._fields.index("summary")
 _LOG = SummaryRecord._fields.index("log")
-# The record's checksum is the second 8 bytes of a row's sums (pcrm.store.index.checksums).
+# The record's checksum is the second 8 bytes of a row's sums (pcrm.store.parsing.checksums).
 _SOURCES = "SELECT path, substr(sums, 9, 8) FROM files"
 _RECORDS = "SELECT path, substr(sums, 9, 8), record FROM files"
 
