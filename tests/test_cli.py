@@ -270,13 +270,15 @@ def test_list_reads_the_vault_without_the_event_notes_applied(example, run) -> N
     from pcrm.store.vault import read_vault
 
     assert list((example / "events").glob("*.md"))  # the example has event notes
-    shown = {}
+    shown, briefs = {}, {}
     for events in (True, False):
         snapshot = read_vault(example, events=events)
-        briefs = people.briefs_of(snapshot)
-        shown[events] = (people.lines(people.listed(briefs, active_only=True), 32),
+        briefs[events] = people.briefs_of(snapshot)
+        shown[events] = (people.lines(people.listed(briefs[events], active_only=True), 32),
                          snapshot.error_paths(), sorted(snapshot.files))
     assert shown[True] == shown[False] and shown[True][0]
+    # ... although the notes do change people: their follow-ups and first meetings.
+    assert briefs[True] != briefs[False]
     assert [line.rsplit("  ", 1)[1] for line in run(example, "list").output.splitlines()] == \
         [line.rsplit("  ", 1)[1] for line in shown[True][0]]  # the same people, in order
 

@@ -129,6 +129,21 @@ def test_real_conflict_aborts_the_rebase(devices: tuple[Path, Path]) -> None:
     assert "Kotlin" in (phone / "companies" / "acme.md").read_text()
 
 
+def test_a_rebase_left_in_progress_is_refused(devices: tuple[Path, Path]) -> None:
+    """A conflict the user's own ``git pull --rebase`` left open: pcrm does not add to it."""
+    laptop, phone = devices
+    for device, why in ((laptop, "Swift"), (phone, "Kotlin")):
+        write(device, {"companies/acme.md": f"---\nname: Acme\nwhy: {why}\n---\n"})
+        git(device, "commit", "--quiet", "-am", f"why {why}")
+    assert invoke(laptop, "sync").exit_code == 0
+    assert git(phone, "pull", "--rebase", "--quiet", check=False).returncode != 0
+    assert (phone / ".git" / "rebase-merge").exists() or (phone / ".git" / "rebase-apply").exists()
+    result = invoke(phone, "sync")
+    assert result.exit_code == 1
+    assert "a rebase is already in progress" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_sync_opens_the_repository_once(devices: tuple[Path, Path],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The checks before the pull, the pull and its conflict all use one opened repository."""

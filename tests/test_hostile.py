@@ -241,3 +241,15 @@ def test_own_colours_still_pass_when_wanted() -> None:
 
     assert clean_output("\x1b[1mJane\x1b[0m") == "\x1b[1mJane\x1b[0m"
     assert clean_output("\x1b[8mhidden\x1b]0;t\x07") == "\u241b[8mhidden\u241b]0;t\u2407"
+
+
+@pytest.mark.parametrize("control", ["\x9b", "\r", "\x1b", "\x07"])
+def test_a_long_output_is_cleaned_like_a_short_one(control: str) -> None:
+    """Past 512 characters the control characters are looked for one by one: the
+    same ones are found (a one-byte CSI, a carriage return that rewrites a line)."""
+    from pcrm.core.safetext import clean_output
+
+    for filler in ("x" * 600, "é" * 600, "\r\n" * 300):
+        short, long = f"a{control}b", f"{filler}a{control}b"
+        assert clean_output(long) == clean_output(filler) + clean_output(short)
+        assert control not in clean_output(long).replace("\r\n", "")

@@ -44,7 +44,7 @@ from pcrm.core.errors import WriteError
 from pcrm.store.files import REPLACE, write_atomic
 from pcrm.store.checks import blake2b
 from pcrm.store.paths import private_folder
-from pcrm.store.vault import Found, no_cycle_collection, walk
+from pcrm.store.vault import Found, walk
 from pcrm.store.walk import RACY_SECONDS
 
 if TYPE_CHECKING:
@@ -221,12 +221,8 @@ def vault_feed(root: Path, config: Config, today: dt.date, folder: Path,
         return found
     from pcrm.calendar.feed import generate  # noqa: PLC0415 - icalendar only when generating
 
-    # Reading and generating make hundreds of thousands of objects that live
-    # until the end, and no reference cycles (a third of the time on 30,000
-    # contacts with the collector on, as in ``pcrm serve``).
-    with no_cycle_collection():
-        snapshot = read()
-        feed = generate(snapshot, config, today, folder)
+    snapshot = read()  # the command holds the cycle collector (pcrm.cli.group.main)
+    feed = generate(snapshot, config, today, folder)
     output = FeedOutput(feed.data, feed.follow_ups, feed.birthdays, feed.meetings,
                         snapshot.error_paths())
     keep(folder, inputs, None if feed.state is None else state_digest(feed.state), output)

@@ -18,7 +18,6 @@ reuses its ETag and gzip body as well.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 import time
 from pathlib import Path
@@ -28,8 +27,9 @@ from pcrm.calendar.feedcache import hash_vault
 from pcrm.calendar.server import Representation
 from pcrm.core.config import CONFIG_NAME
 from pcrm.store.configfile import load_config
+from pcrm.store.checks import blake2b
 from pcrm.store.paths import state_dir
-from pcrm.store.vault import read_vault
+from pcrm.store.vault import no_cycle_collection, read_vault
 from pcrm.store.walk import RACY_SECONDS
 
 Clock = Callable[[], dt.datetime]
@@ -77,8 +77,12 @@ class LiveFeed:
         today = self.pinned_today or now.astimezone(config.timezone).date()
         signature = self._sign(today)
         if self._current is None or signature != self._signature:
-            snapshot = read_vault(self.root, config)
-            feed = generate(snapshot, config, today, state_dir(self.root), now)
+            # Reading and generating make hundreds of thousands of objects and no
+            # reference cycles: the collector, on in the server, would walk them
+            # again and again (a third of the time on 30,000 contacts).
+            with no_cycle_collection():
+                snapshot = read_vault(self.root, config)
+                feed = generate(snapshot, config, today, state_dir(self.root), now)
             self.builds += 1
             current = self._current
             data = feed.data
@@ -90,7 +94,7 @@ class LiveFeed:
 
     def _sign(self, today: dt.date) -> str:
         """A digest of what the feed is built from: files, their stats, the config, the day."""
-        digest = hashlib.blake2b(digest_size=16)
+        digest = blake2b(digest_size=16)
         digest.update(today.isoformat().encode())
         try:
             info = (self.root / CONFIG_NAME).stat()

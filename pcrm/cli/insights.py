@@ -54,9 +54,7 @@ def _company_lines(view, today: dt.date) -> list[str]:  # noqa: ANN001 - a Compa
         role = roles.get(person.role)
         if role is None:
             role = roles[person.role] = plain(person.role, 13)
-        name = person.name
-        if len(name) > 17 or not name.isprintable():
-            name = plain(name, 17)
+        name = plain(person.name, 17)
         item = person.next
         after = ""
         if item is not None:

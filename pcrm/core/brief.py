@@ -64,7 +64,7 @@ class Brief(NamedTuple):
 
     @property
     def company_key(self) -> str | None:
-        """Its company as :func:`pcrm.core.companyfile.company_key` compares it."""
+        """Its company as :func:`pcrm.core.model.company_key` compares it."""
         return company_key(self.company) if self.company else None
 
     def next_due(self, today: dt.date) -> tuple[tuple, int] | None:

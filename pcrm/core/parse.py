@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from pcrm.core.yamlload import YamlError
 
 
-_HEADING_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 # A line that may open a heading or a fence, from the newline before it: a
 # pattern starting with a character is searched for by skipping to that
 # character, instead of trying to match at every position of the body.
@@ -41,14 +40,6 @@ _KIND = re.compile(r"^\s+([^\s:()]+)(?:\s*:\s*|\s+|$)")
 # Unambiguous (no two runs of \s side by side), so linear on long runs of spaces.
 _EXPECT = re.compile(r"\(expect\s+(?:([^)\s]+)\s*)?\)\s*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?=\b|\D)")
-
-
-def heading_of(line: str) -> tuple[int, str] | None:
-    """A Markdown ATX heading's (level, text), without its closing ``#``s; else None."""
-    match = _HEADING_OPEN.match(line)
-    if not match:
-        return None
-    return len(match.group(1)), _heading_text(line[match.end():])
 
 
 def _heading_text(rest: str) -> str:

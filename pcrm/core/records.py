@@ -44,9 +44,6 @@ def _plain_tuple(value: tuple, _tuple: type = tuple) -> tuple:
     return _tuple([_plain_tuple(item) if isinstance(item, _tuple) else item for item in value])
 
 
-# -- the brief: picking the contacts due ------------------------------------------------
-
-
 # -- the file record: a parsed file, contact summarized ------------------------------------
 
 
@@ -128,6 +125,16 @@ class FileRecord(NamedTuple):
     summary: SummaryRecord | None
     company: CompanyRecord | None
     event: EventRecord | None
+
+
+_SUMMARY = FileRecord._fields.index("summary")
+_LOG = SummaryRecord._fields.index("log")
+
+
+def log_of(record: tuple) -> Any:
+    """The log a plain :class:`FileRecord` holds (its summary's), not decoded: what
+    ``pcrm report`` reads of thousands of records (IndexError/TypeError if none)."""
+    return record[_SUMMARY][_LOG]
 
 
 # A Logged made in C from an interaction's fields (Logged(...) runs a Python __new__).

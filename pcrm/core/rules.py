@@ -147,9 +147,10 @@ def ordered(interactions: Iterable[Interaction]) -> list[Interaction]:
     file among the same day's entries: it sorts at the latest time written
     above it that day (midnight if none).
     """
-    items = sorted(interactions, key=_INDEX)
+    items = list(interactions)
     if all(item.time is None for item in items):  # the common case: by date, then place
         return sorted(items, key=_DATE_INDEX)
+    items.sort(key=_INDEX)  # in the file's order: the latest time above each is known
     latest: dict[dt.date, dt.time] = {}
     keys: dict[int, tuple[dt.date, dt.time, int]] = {}
     for item in items:

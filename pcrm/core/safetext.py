@@ -71,15 +71,14 @@ _C1 = tuple(map(chr, range(0x80, 0xa0)))
 
 def _may_hold_control(text: str) -> bool:
     """False when *text* surely holds nothing :data:`_OUTPUT_CONTROL` matches."""
-    if len(text) < 512:  # a short line: one search costs less than many
-        return _OUTPUT_CONTROL.search(text) is not None
     return any(char in text for char in _C0) or (
         not text.isascii() and any(char in text for char in _C1))
 
 
 def clean_output(text: str) -> str:
     """Like :func:`clean`, but pcrm's own colour codes and CRLF line ends pass."""
-    if not _may_hold_control(text) or not _OUTPUT_CONTROL.search(text):
+    # A short line: one search costs less than many.
+    if (len(text) >= 512 and not _may_hold_control(text)) or not _OUTPUT_CONTROL.search(text):
         return text
     parts = []
     last = 0

@@ -31,8 +31,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from pcrm.core.safetext import brief
-from pcrm.core.yamlscalars import (IMPLICIT, MAX_DEPTH, NESTED_TOO_DEEPLY,  # noqa: F401
-                                   STR, _scalar_value, implicit_tag)
+from pcrm.core.yamlscalars import (MAX_DEPTH, NESTED_TOO_DEEPLY, STR, _scalar_value,
+                                   implicit_tag)
 
 try:  # libyaml makes loading several times faster; fall back without it.
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
@@ -63,8 +63,6 @@ class YamlError(Exception):
         self.col = col
 
 
-
-
 class StrictResolver(BaseResolver):
     """Implicit tags of the strict schema (see the module docstring)."""
 
@@ -78,19 +76,12 @@ class StrictResolver(BaseResolver):
         return self.DEFAULT_MAPPING_TAG
 
 
-StrictResolver.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in IMPLICIT:
-    StrictResolver.add_implicit_resolver(_tag, _regexp, _first)
-
-
 class StrictLoader(_Parser, StrictResolver):  # type: ignore[misc, valid-type]
     """The composer: C parser + strict resolver; :class:`_Builder` makes the values."""
 
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         StrictResolver.__init__(self)
-
-
 
 
 class _Builder:

@@ -192,14 +192,9 @@ def command_error(exc: Any) -> str:
     return first_line(Done(exc.status or 1, b"", stderr.encode())) if stderr else str(exc)
 
 
-def git_path(root: Path, name: str, repo: gitpython.Repo | None = None) -> Path:
-    """``git rev-parse --git-path NAME`` as an absolute path (honours core.hooksPath).
-
-    Without *repo* (an open repository: *root* is in one) it checks first that
-    *root* is in a repository, for a clear error.
-    """
-    if repo is None:
-        repo_prefix(root)
+def git_path(root: Path, name: str) -> Path:
+    """``git rev-parse --git-path NAME`` as an absolute path (honours core.hooksPath)."""
+    repo_prefix(root)  # a clear error outside a repository
     path = Path(text(run(root, ["rev-parse", "--git-path", name])))
     return path if path.is_absolute() else (root / path).resolve()
 

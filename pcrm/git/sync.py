@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from pcrm.core.errors import GitError
-from pcrm.git.repo import command_error, first_line, git_path, has_commits, open_repo, \
+from pcrm.git.repo import command_error, first_line, has_commits, open_repo, \
     repo_prefix, run, text
 
 if TYPE_CHECKING:
@@ -33,8 +33,9 @@ def _count(root: Path, revisions: str) -> int:
     return int(text(done) or 0) if done.returncode == 0 else 0
 
 
-def _rebase_in_progress(root: Path, repo: gitpython.Repo) -> bool:
-    return any(git_path(root, name, repo).exists() for name in ("rebase-merge", "rebase-apply"))
+def _rebase_in_progress(repo: gitpython.Repo) -> bool:
+    """A rebase's state in the repository's (or worktree's) git folder."""
+    return any((Path(repo.git_dir) / name).exists() for name in ("rebase-merge", "rebase-apply"))
 
 
 def progress_reporter(show: Callable[[str], None]) -> gitpython.RemoteProgress:
@@ -62,13 +63,13 @@ def _branch_and_upstream(root: Path, repo: gitpython.Repo) -> tuple[str, str]:
     if not text(run(root, ["remote"])):
         raise GitError("this vault's repository has no remote to sync with; add one with "
                        "'git remote add origin URL', then 'git push -u origin HEAD'")
+    if _rebase_in_progress(repo):  # before the branch: a rebase detaches HEAD
+        raise GitError("a rebase is already in progress; finish it ('git rebase --continue') "
+                       "or undo it ('git rebase --abort') first")
     done = run(root, ["symbolic-ref", "--short", "-q", "HEAD"], check=False)
     branch = text(done)
     if done.returncode != 0 or not branch:
         raise GitError("HEAD is detached (not on a branch); 'git switch BRANCH' first")
-    if _rebase_in_progress(root, repo):
-        raise GitError("a rebase is already in progress; finish it ('git rebase --continue') "
-                       "or undo it ('git rebase --abort') first")
     done = run(root, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"],
                check=False)
     upstream = text(done)
@@ -95,7 +96,7 @@ def _pull(root: Path, repo: gitpython.Repo, remote: Any, upstream: str, reporter
         return
     except gitpython.GitCommandError as exc:
         failed = command_error(exc)
-    if not _rebase_in_progress(root, repo):
+    if not _rebase_in_progress(repo):
         raise GitError(f"git pull failed: {failed}")
     conflicted = text(run(root, ["diff", "--name-only", "--diff-filter=U", "--relative"],
                           check=False)).split("\n")

@@ -24,8 +24,9 @@ from pcrm.core.config import ROLE_GROUPS, Config
 from pcrm.core.model import Company, Stage, Summary, company_key, contact_id
 from pcrm.core.records import Brief
 from pcrm.core.rules import FollowUp, apply_today
+from pcrm.insights.people import fold
 from pcrm.insights.roles import GROUPS, group_of, role_words
-from pcrm.core.states import MESSAGED, MET, NOT_CONTACTED, QUIET, REPLIED, state_of
+from pcrm.core.states import QUIET, state_at, state_of
 from pcrm.core.snapshot import Snapshot
 
 TARGET_GOAL = 5  # "about 5 target companies"
@@ -139,31 +140,17 @@ class _BriefPeople:
         if group is None:
             group = self.groups[tags, role] = group_of(tags, role, self.words)
         now, since = self.now, brief.quiet_since
-        if since is not None and now >= since:
-            state = QUIET
-        else:  # state_at's, without a call: the first of a meeting, inbound, outbound
-            state = NOT_CONTACTED
-            for first, reached in zip(brief.firsts or (), _REACHED):
-                if first is not None and first <= now:
-                    state = reached
-                    break
+        state = state_at(since is not None and now >= since, brief.firsts or (), now)
         upcoming = None
         if self.upcoming and brief.follow_ups and brief.status == "active" \
                 and (found := brief.next_due(self.today)) is not None:
             upcoming = Due(found[0][0], dt.date.fromordinal(found[1]))
         # tuple.__new__: a Person without the Python-level __new__ of a named tuple
-        return _new(Person, (path[9:-3] if path.startswith("contacts/") and path.endswith(".md")
-                             else contact_id(path), brief.name or "", role, group, state, path,
+        return _new(Person, (contact_id(path), brief.name or "", role, group, state, path,
                              upcoming))
 
 
 _new = tuple.__new__
-_REACHED = (MET, REPLIED, MESSAGED)  # the states of pcrm.core.states.firsts_of's order
-
-
-def _fold(text: str) -> str:
-    """``text.casefold()``; for ASCII text, the faster ``lower()`` gives the same."""
-    return text.lower() if text.isascii() else text.casefold()
 
 
 def _keyed(members: Iterable[tuple[str | None, str | None, Any]]
@@ -224,14 +211,12 @@ def _build(companies: Iterable[Company], members: Iterable[tuple[str | None, str
     for view in chosen:
         if ordered:  # by group, name (ignoring case), id: ids are unique, people never compared
             view.people = [p for _r, _n, _c, p in sorted(
-                [(_RANK[p.group], _fold(p.name), p.contact, p) for p in view.people])]
+                [(_RANK[p.group], fold(p.name), p.contact, p) for p in view.people])]
         if view.target:
             view.gaps = gaps(view.name, [p.group for p in view.people],
                              [p.state == QUIET for p in view.people])
     chosen.sort(key=lambda v: (not v.target, v.name.casefold(), v.path or ""))
     return chosen
-
-
 
 
 def gap_summary(views: Iterable[CompanyView]) -> str | None:

@@ -35,11 +35,7 @@ def listed(briefs: Mapping[str, Brief], *, tag: str | None = None,
                 (wanted is not None and (brief.company or "").casefold() != wanted):
             continue
         name: str = brief.name  # type: ignore[assignment]  # a contact's brief has one
-        # casefold(), by the faster lower() where it gives the same (ASCII); the id
-        # without a call for the usual contacts/NAME.md
-        found.append((name.lower() if name.isascii() else name.casefold(),
-                      path[9:-3] if path.startswith("contacts/") and path.endswith(".md")
-                      else contact_id(path), brief))
+        found.append((fold(name), contact_id(path), brief))
     found.sort()  # by name, then id: ids are unique, so briefs are never compared
     return [(cid, brief) for _key, cid, brief in found]
 
@@ -65,3 +61,8 @@ def lines(people: Iterable[tuple[str, Brief]], width: int) -> list[str]:
         else:
             found.append(f"{b.name:<{width}}".rstrip() + f"  ({cid})")
     return found
+
+
+def fold(text: str) -> str:
+    """``text.casefold()``; for ASCII text, the faster ``lower()`` gives the same."""
+    return text.lower() if text.isascii() else text.casefold()

@@ -31,7 +31,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 from pcrm.core.config import Config
 from pcrm.core.model import (CHANNELS, INBOUND, MEETING, MESSAGE, OUTBOUND,
                              Company, Summary, contact_id)
-from pcrm.core.records import FileRecord, SummaryRecord
+from pcrm.core.records import log_of
 from pcrm.core.snapshot import Snapshot
 from pcrm.core.timeutil import Duration
 
@@ -161,7 +161,7 @@ def _thank_you(log: Sequence[Entry], position: int, kinds: _Kinds, today: int,
     when = sent[0] * _DAY + (sent[1] or 0)
     report.thank_you_on_time += when <= deadline if sent[1] is not None \
         else sent[0] <= deadline // _DAY
-    report.hours.append(max(0.0, (when - met) * 60 / 3600))
+    report.hours.append(max(0.0, (when - met) / 60))  # minutes to hours
 
 
 def _measure(log: Sequence[Entry], start: int, first: int, kinds: _Kinds, today: int,
@@ -229,8 +229,6 @@ def build(people: Iterable[Person], companies: Iterable[Company], config: Config
     return report
 
 
-_SUMMARY = FileRecord._fields.index("summary")  # where a plain record holds the log
-_LOG = SummaryRecord._fields.index("log")
 
 
 def people_of(snapshot: Snapshot, root: Path | None = None) -> list[Person]:
@@ -256,14 +254,13 @@ def people_of(snapshot: Snapshot, root: Path | None = None) -> list[Person]:
         log = logs.get(path)
         if log is None:
             try:
-                log = records[path][_SUMMARY][_LOG]  # type: ignore[index]
+                log = log_of(records[path])  # type: ignore[index]
             except (KeyError, TypeError, IndexError):
                 contact = files[path].contact
                 if isinstance(contact, Summary):
                     people.append(_person(contact))
                 continue
-        people.append(Person(path[9:-3] if path.startswith("contacts/") and path.endswith(".md")
-                             else contact_id(path), brief.name or "", brief.status or "",
+        people.append(Person(contact_id(path), brief.name or "", brief.status or "",
                              brief.quiet_since, log))
     return people
 

@@ -23,13 +23,11 @@ from pathlib import Path
 from typing import Iterable
 
 from pcrm.core.config import Config
-from pcrm.core.records import FileRecord, SummaryRecord
+from pcrm.core.records import log_of
 from pcrm.store.checks import digest
 from pcrm.store.database import open_index, write_if_ours
 
 TABLE = "CREATE TABLE IF NOT EXISTS report_log_set (id INTEGER PRIMARY KEY, body BLOB, sum BLOB)"
-_SUMMARY = FileRecord._fields.index("summary")
-_LOG = SummaryRecord._fields.index("log")
 # The record's checksum is the second 8 bytes of a row's sums (pcrm.store.parsing.checksums).
 _SOURCES = "SELECT path, substr(sums, 9, 8) FROM files"
 _RECORDS = "SELECT path, substr(sums, 9, 8), record FROM files"
@@ -111,7 +109,7 @@ def _from_records(rows: Iterable[tuple], paths: list[str]) -> dict[str, tuple]:
         if path in wanted and isinstance(record, bytes) and isinstance(source, bytes) \
                 and source == digest(record):
             try:
-                found[path] = (source, marshal.loads(record)[_SUMMARY][_LOG])
+                found[path] = (source, log_of(marshal.loads(record)))
             except (ValueError, EOFError, TypeError, IndexError):
                 continue  # not a contact's record, or damaged: read from its file
     return found
