@@ -503,3 +503,36 @@ def test_check_warns_about_a_calendar_name_apps_show_with_backslashes(
     assert result.exit_code == 0, result.output
     assert f".pcrm.yaml:4:1: warning: calendar.name contains {shown}:" in result.output
     assert "warning: calendar.name" not in run(vault(FILES), "check").output
+
+
+def test_a_damaged_secret_is_replaced_and_kept_private(tmp_path: Path) -> None:
+    from pcrm.calendar.state import SECRET_FILE, load_secret
+
+    folder = tmp_path / "state"
+    folder.mkdir()
+    (folder / SECRET_FILE).write_text("not hex at all\n", encoding="ascii")
+    secret = load_secret(folder)
+    assert len(secret) == 32
+    assert (folder / SECRET_FILE).read_text(encoding="ascii").strip() == secret.hex()
+    assert (folder / SECRET_FILE).stat().st_mode & 0o777 == 0o600
+    assert load_secret(folder) == secret  # read back, not made again
+
+
+def test_two_runs_making_the_secret_share_the_first_one_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run writes its secret between this one's read and its write: this run
+    uses the one on disk (UIDs must not depend on which run was first)."""
+    from pcrm.calendar import state
+
+    folder = tmp_path / "state"
+    theirs = bytes(range(32))
+    made = state.private_folder
+
+    def and_another_run_writes(where: Path) -> Path:
+        found = made(where)
+        (folder / state.SECRET_FILE).write_text(theirs.hex() + "\n", encoding="ascii")
+        return found
+
+    monkeypatch.setattr(state, "private_folder", and_another_run_writes)
+    assert state.load_secret(folder) == theirs
+    assert (folder / state.SECRET_FILE).read_text(encoding="ascii").strip() == theirs.hex()
