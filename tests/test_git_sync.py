@@ -109,12 +109,17 @@ def test_same_key_edited_on_both_sides_is_caught_by_check(devices: tuple[Path, P
     assert "duplicate key 'role'" in result.output
 
 
-def test_real_conflict_aborts_the_rebase(devices: tuple[Path, Path]) -> None:
-    laptop, phone = devices
+def _conflicting_commits(laptop: Path, phone: Path) -> None:
+    """Both devices change the same line; the laptop syncs first."""
     for device, why in ((laptop, "Swift"), (phone, "Kotlin")):
         write(device, {"companies/acme.md": f"---\nname: Acme\nwhy: {why}\n---\n"})
         git(device, "commit", "--quiet", "-am", f"why {why}")
     assert invoke(laptop, "sync").exit_code == 0
+
+
+def test_real_conflict_aborts_the_rebase(devices: tuple[Path, Path]) -> None:
+    laptop, phone = devices
+    _conflicting_commits(laptop, phone)
     before = git(phone, "rev-parse", "HEAD").stdout
     result = invoke(phone, "sync")
     assert result.exit_code == 1
@@ -132,10 +137,7 @@ def test_real_conflict_aborts_the_rebase(devices: tuple[Path, Path]) -> None:
 def test_a_rebase_left_in_progress_is_refused(devices: tuple[Path, Path]) -> None:
     """A conflict the user's own ``git pull --rebase`` left open: pcrm does not add to it."""
     laptop, phone = devices
-    for device, why in ((laptop, "Swift"), (phone, "Kotlin")):
-        write(device, {"companies/acme.md": f"---\nname: Acme\nwhy: {why}\n---\n"})
-        git(device, "commit", "--quiet", "-am", f"why {why}")
-    assert invoke(laptop, "sync").exit_code == 0
+    _conflicting_commits(laptop, phone)
     assert git(phone, "pull", "--rebase", "--quiet", check=False).returncode != 0
     assert (phone / ".git" / "rebase-merge").exists() or (phone / ".git" / "rebase-apply").exists()
     result = invoke(phone, "sync")
